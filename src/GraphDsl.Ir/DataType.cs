@@ -1,0 +1,46 @@
+namespace GraphDsl.Ir;
+
+/// <summary>Element type of a tensor.</summary>
+public enum DataType
+{
+    Float32, Float16, BFloat16, Float64,
+    Int4, UInt4, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64,
+    Bool, String, Complex64, Complex128,
+}
+
+/// <summary>Sizes and the short text names (<c>f32</c>, <c>i8</c>, ...) of <see cref="DataType"/>.</summary>
+public static class DataTypes
+{
+    private static readonly (DataType Type, string Name, int Bits)[] Table =
+    [
+        (DataType.Float32, "f32", 32), (DataType.Float16, "f16", 16), (DataType.BFloat16, "bf16", 16),
+        (DataType.Float64, "f64", 64), (DataType.Int4, "i4", 4), (DataType.UInt4, "u4", 4),
+        (DataType.Int8, "i8", 8), (DataType.UInt8, "u8", 8), (DataType.Int16, "i16", 16),
+        (DataType.UInt16, "u16", 16), (DataType.Int32, "i32", 32), (DataType.UInt32, "u32", 32),
+        (DataType.Int64, "i64", 64), (DataType.UInt64, "u64", 64), (DataType.Bool, "bool", 8),
+        // Strings have no fixed element size: tensors of them get no byte size.
+        (DataType.String, "str", 0), (DataType.Complex64, "c64", 64), (DataType.Complex128, "c128", 128),
+    ];
+
+    /// <summary>The text name used by the graph language, e.g. <c>i8</c>.</summary>
+    public static string ToText(this DataType type) => Table[(int)type].Name;
+
+    /// <summary>Bits per element (4-bit types are packed two per byte); 0 when variable-sized.</summary>
+    public static int BitsPerElement(this DataType type) => Table[(int)type].Bits;
+
+    public static bool IsFloatingPoint(this DataType type) =>
+        type is DataType.Float32 or DataType.Float16 or DataType.BFloat16 or DataType.Float64;
+
+    public static bool TryParse(string text, out DataType type)
+    {
+        foreach (var entry in Table)
+        {
+            if (entry.Name == text) { type = entry.Type; return true; }
+        }
+        type = default;
+        return false;
+    }
+
+    /// <summary>All text names, for "expected one of" messages.</summary>
+    public static IEnumerable<string> Names => Table.Select(e => e.Name);
+}

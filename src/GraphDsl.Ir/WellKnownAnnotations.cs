@@ -1,0 +1,18 @@
+namespace GraphDsl.Ir;
+
+/// <summary>Annotation names that more than one pass reads or writes. A pass may add others;
+/// these are the ones that lowering and reports rely on.</summary>
+public static class WellKnownAnnotations
+{
+    /// <summary>On an operator: its position in the execution order (<c>@order(3)</c>).</summary>
+    public const string Order = "order";
+
+    /// <summary>On a tensor: its place in the activation arena (<c>@arena(offset=.., size=..)</c>).</summary>
+    public const string Arena = "arena";
+
+    /// <summary>On an operator: activation bytes while it runs (<c>@memory(inputs=.., outputs=.., other=.., total=..)</c>).</summary>
+    public const string Memory = "memory";
+
+    /// <summary>On a tensor: it shares the bytes of another tensor (<c>@alias(of="x", offset=0, reason="view")</c>).</summary>
+    public const string Alias = "alias";
+}

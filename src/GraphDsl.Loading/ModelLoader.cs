@@ -1,3 +1,4 @@
+using GraphDsl.Importers.Tflite;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Syntax;
@@ -12,7 +13,7 @@ public static class ModelLoader
     public static readonly DiagnosticDescriptor UnknownExtension = new("GD0102", Severity.Error, "'{0}' has an unsupported extension '{1}'; expected one of {2}");
 
     /// <summary>Extensions with a front end, for messages.</summary>
-    public static IReadOnlyList<string> SupportedExtensions { get; } = [".gdsl"];
+    public static IReadOnlyList<string> SupportedExtensions { get; } = [".gdsl", ".tflite"];
 
     public static ReadResult Load(string path)
     {
@@ -29,9 +30,8 @@ public static class ModelLoader
                 if (ReadText(path) is not { } text) return ReadResult.Failure(Unreadable(path));
                 result = GraphDslSyntax.Parse(text, path);
                 break;
-            // Importers: one case line per binary format, e.g.
-            //   case ".tflite": result = TfliteImporter.Import(path); break;
-            //   case ".onnx": result = OnnxImporter.Import(path, new OnnxImportOptions()); break;
+            // Importers: one case line per binary format.
+            case ".tflite": result = TfliteImporter.Import(path); break;
             default:
                 return ReadResult.Failure(Diagnostic.Create(UnknownExtension, new ModelLocation(path, ""), path,
                     extension.Length == 0 ? "(none)" : extension, string.Join(", ", SupportedExtensions)));

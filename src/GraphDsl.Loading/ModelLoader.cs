@@ -1,4 +1,3 @@
-using GraphDsl.Importers.Tflite;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Syntax;
@@ -30,8 +29,9 @@ public static class ModelLoader
                 if (ReadText(path) is not { } text) return ReadResult.Failure(Unreadable(path));
                 result = GraphDslSyntax.Parse(text, path);
                 break;
-            // Importers: one case line per binary format.
-            case ".tflite": result = TfliteImporter.Import(path); break;
+            // Importers: one case line per binary format, e.g.
+            case ".tflite": result = GraphDsl.Importers.Tflite.TfliteImporter.Import(path); break;
+            //   case ".onnx": result = OnnxImporter.Import(path, new OnnxImportOptions()); break;
             default:
                 return ReadResult.Failure(Diagnostic.Create(UnknownExtension, new ModelLocation(path, ""), path,
                     extension.Length == 0 ? "(none)" : extension, string.Join(", ", SupportedExtensions)));

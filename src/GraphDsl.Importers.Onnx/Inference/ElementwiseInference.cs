@@ -42,12 +42,13 @@ internal static class ElementwiseInference
         return [new TensorFacts(outType, x.Dims) { Value = value }];
     }
 
-    /// <summary>Dropout: output like the input, optional mask of bools.</summary>
+    /// <summary>Dropout: output like the input; the optional mask is bool from opset 10 on and
+    /// of the input's type before.</summary>
     public static TensorFacts[]? Dropout(InferenceContext c)
     {
         var x = c.Input(0);
         if (x is null) return c.Fail("input 0 is missing");
-        return [x with { Value = null, IsConstant = false }, new TensorFacts(DataType.Bool, x.Dims)];
+        return [x with { Value = null, IsConstant = false }, new TensorFacts(c.Opset >= 10 ? DataType.Bool : x.Type, x.Dims)];
     }
 
     /// <summary>BatchNormalization: Y like X; training-mode extra outputs are per-channel [C].</summary>

@@ -47,6 +47,9 @@ public static class OnnxDiagnostics
     public static readonly DiagnosticDescriptor InferenceFailed =
         new("GD2114", Severity.Warning, "node {0} ({1}): {2}");
 
+    public static readonly DiagnosticDescriptor StringActivation =
+        new("GD2116", Severity.Warning, "tensor '{0}' holds strings, which have no fixed byte size; memory planning cannot place it");
+
     public static readonly DiagnosticDescriptor NoDefaultOpset =
         new("GD2115", Severity.Warning, "the model imports no default-domain opset; assuming opset {0}");
 }

@@ -141,7 +141,10 @@ internal sealed class OnnxGraphBuilder
             var facts = ReadValueInfo(vi, defaultDynamic: true) ?? new TensorFacts(null, null);
             _facts[vi.Name] = facts;
             _origins[vi.Name] = Where($"input '{vi.Name}'");
-            if (facts.Dims is null) _unsizedReasons[vi.Name] = ("graph input", "input", "the graph input declares no shape");
+            if (vi.Type?.TensorType is null)
+                _unsizedReasons[vi.Name] = ("graph input", "-", "the input is not a tensor (sequence, map and optional types are not supported)");
+            else if (facts.Dims is null || facts.Type is null)
+                _unsizedReasons[vi.Name] = ("graph input", "-", "the input declares no " + (facts.Type is null ? "element type" : "shape"));
             inputs.Add(vi.Name);
         }
         return inputs;
@@ -372,6 +375,11 @@ internal sealed class OnnxGraphBuilder
         {
             var f = _facts[t.Name];
             if (f.IsFullyKnown && f.Type is not null && t.ByteSize is not null) continue;
+            if (f.IsFullyKnown && f.Type == DataType.String)
+            {
+                _diagnostics.Report(OnnxDiagnostics.StringActivation, t.Origin.Location, t.Name);
+                continue;
+            }
             var (node, op, reason) = _unsizedReasons.GetValueOrDefault(t.Name, ("?", "?", "its element type or shape is unknown"));
             if (f.Type is null && f.IsFullyKnown) reason = "the element type is unknown";
             else if (f.Dims is not null && !f.IsFullyKnown)

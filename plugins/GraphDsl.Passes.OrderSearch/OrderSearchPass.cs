@@ -14,15 +14,6 @@ public sealed class OrderSearchPass : IGraphPass
     public const string MaxStatesOption = "max-states";
     public const string SummaryAnnotation = "order_search";
 
-    public static readonly DiagnosticDescriptor UnsizedActivation = new("GD3101", Severity.Error,
-        "Cannot order '{0}': activation '{1}' has no known size{2}; give every activation a static shape.");
-
-    public static readonly DiagnosticDescriptor CyclicGraph = new("GD3102", Severity.Error,
-        "Cannot order '{0}': its operators depend on each other in a cycle.");
-
-    public static readonly DiagnosticDescriptor NotProven = new("GD3103", Severity.Warning,
-        "Order search stopped ({0}) before proving optimality: peak {1} bytes, proven lower bound {2} bytes.");
-
     public PassDescriptor Descriptor { get; } = new(
         "order",
         "Find the execution order with the minimum activation peak (exact, with proof or proven gap)",
@@ -34,19 +25,13 @@ public sealed class OrderSearchPass : IGraphPass
             PassOption.Int(BudgetOption, 10000, "Time budget of the exact search in milliseconds; on expiry the best order so far is kept."),
             PassOption.Int(MaxStatesOption, 2_000_000, "Most search states kept in memory."),
         ],
-        Reports: [UnsizedActivation, CyclicGraph, NotProven]);
+        Reports: [OrderSearchDiagnostics.UnsizedActivation, OrderSearchDiagnostics.CyclicGraph, OrderSearchDiagnostics.NotProven]);
 
     public PassResult Run(Model model, PassContext context)
     {
         var graph = model.Main;
-        var problem = MemoryProblem.TryCreate(graph, out var unsized);
-        if (problem is null)
-        {
-            var first = unsized[0];
-            context.Diagnostics.Report(UnsizedActivation, first.Origin.Location ?? graph.Origin.Location, graph.Name, first.Name,
-                unsized.Count > 1 ? $" (and {unsized.Count - 1} more)" : "");
-            return PassResult.Unchanged(model);
-        }
+        var problem = OrderSearchDiagnostics.CreateProblem(graph, context.Diagnostics.Add);
+        if (problem is null) return PassResult.Unchanged(model);
         var result = Scheduling.OrderSearch.Run(problem, new OrderSearchOptions
         {
             TimeBudget = TimeSpan.FromMilliseconds(context.Options.Get<long>(BudgetOption)),
@@ -55,13 +40,8 @@ public sealed class OrderSearchPass : IGraphPass
             Progress = new ProgressForwarder(context.Progress),
         });
         context.Cancellation.ThrowIfCancellationRequested();
-        if (result.Outcome == OrderSearchOutcome.Cyclic)
-        {
-            context.Diagnostics.Report(CyclicGraph, graph.Origin.Location, graph.Name);
-            return PassResult.Unchanged(model);
-        }
-        if (!result.ProvenOptimal)
-            context.Diagnostics.Report(NotProven, graph.Origin.Location, result.Outcome, result.PeakBytes, result.LowerBoundBytes);
+        if (OrderSearchDiagnostics.ForResult(graph, result) is { } diagnostic) context.Diagnostics.Add(diagnostic);
+        if (result.Outcome == OrderSearchOutcome.Cyclic) return PassResult.Unchanged(model);
         var annotated = Annotate(graph, result);
         return annotated == graph ? PassResult.Unchanged(model) : PassResult.From(model, model.WithMain(annotated));
     }

@@ -10,6 +10,8 @@ public static class Program
     {
         var root = new RootCommand("GraphDsl: fit neural-network graphs into microcontroller SRAM by choosing the execution order and arena layout with the smallest peak.");
         // One line per command; each command lives in Commands/<Name>Command.cs.
+        root.Subcommands.Add(Commands.CheckCommand.Create());
+        root.Subcommands.Add(Commands.PrintCommand.Create());
         return CommandRunner.Invoke(root, args);
     }
 }

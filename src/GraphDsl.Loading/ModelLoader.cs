@@ -1,0 +1,69 @@
+using GraphDsl.Ir;
+using GraphDsl.Ir.Diagnostics;
+using GraphDsl.Syntax;
+
+namespace GraphDsl.Loading;
+
+/// <summary>Reads a model file into the IR, choosing the front end by file extension, and runs
+/// <see cref="IrVerifier"/> on what the front end built. Never throws on user input.</summary>
+public static class ModelLoader
+{
+    public static readonly DiagnosticDescriptor FileNotFound = new("GD0101", Severity.Error, "cannot read '{0}': {1}");
+    public static readonly DiagnosticDescriptor UnknownExtension = new("GD0102", Severity.Error, "'{0}' has an unsupported extension '{1}'; expected one of {2}");
+
+    /// <summary>Extensions with a front end, for messages.</summary>
+    public static IReadOnlyList<string> SupportedExtensions { get; } = [".gdsl"];
+
+    public static ReadResult Load(string path)
+    {
+        if (Directory.Exists(path))
+            return ReadResult.Failure(Diagnostic.Create(FileNotFound, new ModelLocation(path, ""), path, "it is a directory, not a file"));
+        if (!File.Exists(path))
+            return ReadResult.Failure(Diagnostic.Create(FileNotFound, new ModelLocation(path, ""), path, "no such file"));
+
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        ReadResult result;
+        switch (extension)
+        {
+            case ".gdsl":
+                if (ReadText(path) is not { } text) return ReadResult.Failure(Unreadable(path));
+                result = GraphDslSyntax.Parse(text, path);
+                break;
+            // Importers: one case line per binary format, e.g.
+            //   case ".tflite": result = TfliteImporter.Import(path); break;
+            //   case ".onnx": result = OnnxImporter.Import(path, new OnnxImportOptions()); break;
+            default:
+                return ReadResult.Failure(Diagnostic.Create(UnknownExtension, new ModelLocation(path, ""), path,
+                    extension.Length == 0 ? "(none)" : extension, string.Join(", ", SupportedExtensions)));
+        }
+        return Verified(result);
+    }
+
+    /// <summary>The front end's result with the verifier's findings added; the model is dropped
+    /// when the verifier finds errors, so callers only ever see valid graphs.</summary>
+    public static ReadResult Verified(ReadResult result)
+    {
+        if (result.Model is null) return result;
+        var problems = IrVerifier.Verify(result.Model);
+        if (problems.Count == 0) return result;
+        var all = result.Diagnostics.Concat(problems).ToList();
+        return new ReadResult(problems.Any(p => p.Severity == Severity.Error) ? null : result.Model, all);
+    }
+
+    /// <summary>The file's text, or null when it cannot be read. Also used by the diagnostic
+    /// printer to show source lines.</summary>
+    public static string? ReadText(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static Diagnostic Unreadable(string path) =>
+        Diagnostic.Create(FileNotFound, new ModelLocation(path, ""), path, "the file could not be read");
+}

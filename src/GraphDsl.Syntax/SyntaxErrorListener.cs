@@ -1,0 +1,52 @@
+using Antlr4.Runtime;
+using GraphDsl.Ir.Diagnostics;
+
+namespace GraphDsl.Syntax;
+
+/// <summary>Turns ANTLR lexer and parser errors into GD0xxx diagnostics at the offending token
+/// (ANTLR columns are 0-based; <see cref="SourceSpan"/> columns are 1-based).</summary>
+/// <remarks>Error recovery keeps going after the first error, so one run reports several; the
+/// count is capped because binary garbage would otherwise produce one error per byte.</remarks>
+internal sealed class SyntaxErrorListener : IAntlrErrorListener<int>, IAntlrErrorListener<IToken>
+{
+    private const int MaxErrors = 25;
+    private readonly string _path;
+    private readonly DiagnosticBag _diagnostics;
+    private int _count;
+
+    public SyntaxErrorListener(string path, DiagnosticBag diagnostics)
+    {
+        _path = path;
+        _diagnostics = diagnostics;
+    }
+
+    public int Count => _count;
+
+    // Lexer errors: ANTLR says "token recognition error at: 'x'".
+    public void SyntaxError(TextWriter output, IRecognizer recognizer, int offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
+    {
+        var text = msg.StartsWith("token recognition error at: ", StringComparison.Ordinal)
+            ? msg["token recognition error at: ".Length..]
+            : msg;
+        Report(SyntaxDiagnostics.UnexpectedCharacter, line, charPositionInLine, 1, Printable(text));
+    }
+
+    public void SyntaxError(TextWriter output, IRecognizer recognizer, IToken offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
+    {
+        var length = offendingSymbol is { Type: not TokenConstants.EOF } t ? Math.Max(1, t.StopIndex - t.StartIndex + 1) : 1;
+        Report(SyntaxDiagnostics.SyntaxError, line, charPositionInLine, length, Rephrase(msg));
+    }
+
+    private void Report(Ir.Diagnostics.DiagnosticDescriptor descriptor, int line, int column, int length, string arg)
+    {
+        _count++;
+        if (_count < MaxErrors) _diagnostics.Report(descriptor, new SourceSpan(_path, line, column + 1, length), arg);
+        else if (_count == MaxErrors) _diagnostics.Report(SyntaxDiagnostics.TooManyErrors, new SourceSpan(_path, line, column + 1, length), MaxErrors - 1);
+    }
+
+    /// <summary>ANTLR's messages, with the end of input named in words.</summary>
+    private static string Rephrase(string msg) => Printable(msg.Replace("'<EOF>'", "end of file").Replace("<EOF>", "end of file"));
+
+    private static string Printable(string s) =>
+        new(s.Select(c => char.IsControl(c) && c != '\t' ? '?' : c).ToArray());
+}

@@ -43,6 +43,13 @@ public sealed class LoweringPlan
         return offsets;
     }
 
+    /// <summary>The graph with its operators stored in execution order (annotations kept, so each
+    /// <c>@order(k)</c> now sits on the k-th operator); tensors keep their table order.</summary>
+    public Graph StoredInExecutionOrder() =>
+        Order.Select((op, step) => op == step).All(x => x)
+            ? Graph
+            : Graph with { Operators = Order.Select(op => Graph.Operators[op]).ToEquatableArray() };
+
     /// <summary>Reads the plan, or reports why it cannot and returns null.</summary>
     /// <param name="storedOrder">Plan for the stored operator order and ignore <c>@order</c>
     /// (for the "before" picture of a model planned without reordering).</param>

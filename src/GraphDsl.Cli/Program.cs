@@ -12,6 +12,7 @@ public static class Program
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Subcommands.Add(Commands.CheckCommand.Create());
         root.Subcommands.Add(Commands.PrintCommand.Create());
+        root.Subcommands.Add(Commands.ImportCommand.Create());
         return CommandRunner.Invoke(root, args);
     }
 }

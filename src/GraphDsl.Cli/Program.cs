@@ -12,6 +12,9 @@ public static class Program
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Subcommands.Add(Commands.CheckCommand.Create());
         root.Subcommands.Add(Commands.PrintCommand.Create());
+        root.Subcommands.Add(Commands.ImportCommand.Create());
+        root.Subcommands.Add(Commands.OrderCommand.Create());
+        root.Subcommands.Add(Commands.PlanCommand.Create());
         return CommandRunner.Invoke(root, args);
     }
 }

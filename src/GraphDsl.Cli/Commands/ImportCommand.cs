@@ -1,0 +1,39 @@
+using System.CommandLine;
+using GraphDsl.Ir;
+using GraphDsl.Loading;
+
+namespace GraphDsl.Cli.Commands;
+
+/// <summary><c>graphdsl import MODEL.tflite [-o OUT.gdsl]</c>: reads a binary model (through
+/// <see cref="ModelLoader"/>, which picks the importer by extension and verifies the IR) and
+/// prints it in the graph language, to stdout or atomically to a file.</summary>
+public static class ImportCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = "The model file to read (.tflite)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the text to this file (atomically: temporary file, then rename) instead of stdout." };
+        var command = new Command("import", "Read a model file (.tflite) and print it in the graph language.") { model, output };
+        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(output)));
+        return command;
+    }
+
+    private static int Run(string path, string? output)
+    {
+        if (output is not null && PrintCommand.SameFile(path, output))
+        {
+            Console.Error.WriteLine($"{output}: error: refusing to overwrite the input model; choose another --output");
+            return 1;
+        }
+        var result = ModelLoader.Load(path);
+        new DiagnosticPrinter(Console.Error).Print(result.Diagnostics);
+        if (!result.Succeeded) return 1;
+        var text = IrPrinter.Print(result.Model!);
+        if (output is null)
+        {
+            Console.Out.Write(text);
+            return 0;
+        }
+        return PrintCommand.WriteAtomically(output, text) ? 0 : 1;
+    }
+}

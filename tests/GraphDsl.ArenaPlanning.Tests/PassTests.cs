@@ -14,7 +14,7 @@ public sealed class PassTests
         public void Write(string name, ReadOnlyMemory<byte> content) { }
     }
 
-    private static (PassResult Result, DiagnosticBag Diagnostics) Run(IGraphPass pass, Model model, params (string Key, object Value)[] options)
+    internal static (PassResult Result, DiagnosticBag Diagnostics) Run(IGraphPass pass, Model model, params (string Key, object Value)[] options)
     {
         var values = PassOptions.Defaults(pass.Descriptor).Values.ToDictionary(kv => kv.Key, kv => kv.Value);
         foreach (var (key, value) in options) values[key] = value;

@@ -90,19 +90,19 @@ internal sealed class TfliteModelWriter
         var subgraphTables = Tables(root.Vector(F.Model.Subgraphs, 4)).ToArray();
         int subgraphs = OffsetVector(subgraphTables.Select((t, g) => WriteSubgraph(t, g)).ToArray());
         int description = RawString(root, F.Model.Description);
-        int metadataBuffer = root.Vector(F.Model.MetadataBuffer, 4) is { } mb ? IntVector(mb.ToInt32Array()) : 0;
+        int metadataBuffer = Ints(root, F.Model.MetadataBuffer);
         int metadata = WriteMetadata(root);
         int signatures = root.Vector(F.Model.SignatureDefs, 4) is { } sv ? OffsetVector(Tables(sv).Select(WriteSignature).ToArray()) : 0;
 
         _b.StartTable(8);
         CopyScalar(root, F.Model.Version, 4);
-        if (root.Has(F.Model.OperatorCodes)) _b.AddOffset(F.Model.OperatorCodes, opcodes, 0);
-        if (root.Has(F.Model.Subgraphs)) _b.AddOffset(F.Model.Subgraphs, subgraphs, 0);
-        if (description != 0) _b.AddOffset(F.Model.Description, description, 0);
-        if (buffers != 0) _b.AddOffset(F.Model.Buffers, buffers, 0);
-        if (metadataBuffer != 0) _b.AddOffset(F.Model.MetadataBuffer, metadataBuffer, 0);
-        if (metadata != 0) _b.AddOffset(F.Model.Metadata, metadata, 0);
-        if (signatures != 0) _b.AddOffset(F.Model.SignatureDefs, signatures, 0);
+        AddField(F.Model.OperatorCodes, opcodes);
+        AddField(F.Model.Subgraphs, subgraphs);
+        AddField(F.Model.Description, description);
+        AddField(F.Model.Buffers, buffers);
+        AddField(F.Model.MetadataBuffer, metadataBuffer);
+        AddField(F.Model.Metadata, metadata);
+        AddField(F.Model.SignatureDefs, signatures);
         _b.Finish(_b.EndTable(), F.FileIdentifier);
         return _b.SizedByteArray();
     }
@@ -130,7 +130,7 @@ internal sealed class TfliteModelWriter
             int data = t.Vector(F.Buffer.Data, 1) is { } d ? ByteVector(d.ToBytes(), 16) : 0;
             ulong offset = t.UInt64(F.Buffer.Offset), size = t.UInt64(F.Buffer.Size);
             _b.StartTable(3);
-            if (t.Has(F.Buffer.Data)) _b.AddOffset(F.Buffer.Data, data, 0);
+            AddField(F.Buffer.Data, data);
             if (offset >= F.MinimumExternalOffset) AddExternal(F.Buffer.Offset, F.Buffer.Size, offset, size);
             else
             {
@@ -167,7 +167,7 @@ internal sealed class TfliteModelWriter
         int custom = RawString(t, F.OperatorCode.CustomCode);
         _b.StartTable(4);
         CopyScalar(t, F.OperatorCode.DeprecatedBuiltinCode, 1);
-        if (custom != 0) _b.AddOffset(F.OperatorCode.CustomCode, custom, 0);
+        AddField(F.OperatorCode.CustomCode, custom);
         CopyScalar(t, F.OperatorCode.Version, 4);
         CopyScalar(t, F.OperatorCode.BuiltinCode, 4);
         return _b.EndTable();
@@ -177,8 +177,8 @@ internal sealed class TfliteModelWriter
     {
         RequireKnownFields(sg, 6, $"subgraph {g}");
         int tensors = sg.Vector(F.SubGraph.Tensors, 4) is { } tv ? OffsetVector(Tables(tv).Select((t, i) => WriteTensor(t, $"subgraph {g} tensor {i}")).ToArray()) : 0;
-        int inputs = sg.Vector(F.SubGraph.Inputs, 4) is { } iv ? IntVector(iv.ToInt32Array()) : 0;
-        int outputs = sg.Vector(F.SubGraph.Outputs, 4) is { } ov ? IntVector(ov.ToInt32Array()) : 0;
+        int inputs = Ints(sg, F.SubGraph.Inputs);
+        int outputs = Ints(sg, F.SubGraph.Outputs);
         int operators = 0;
         if (sg.Vector(F.SubGraph.Operators, 4) is { } opv)
         {
@@ -188,11 +188,11 @@ internal sealed class TfliteModelWriter
         }
         int name = RawString(sg, F.SubGraph.Name);
         _b.StartTable(6);
-        if (sg.Has(F.SubGraph.Tensors)) _b.AddOffset(F.SubGraph.Tensors, tensors, 0);
-        if (sg.Has(F.SubGraph.Inputs)) _b.AddOffset(F.SubGraph.Inputs, inputs, 0);
-        if (sg.Has(F.SubGraph.Outputs)) _b.AddOffset(F.SubGraph.Outputs, outputs, 0);
-        if (sg.Has(F.SubGraph.Operators)) _b.AddOffset(F.SubGraph.Operators, operators, 0);
-        if (name != 0) _b.AddOffset(F.SubGraph.Name, name, 0);
+        AddField(F.SubGraph.Tensors, tensors);
+        AddField(F.SubGraph.Inputs, inputs);
+        AddField(F.SubGraph.Outputs, outputs);
+        AddField(F.SubGraph.Operators, operators);
+        AddField(F.SubGraph.Name, name);
         CopyScalar(sg, F.SubGraph.DebugMetadataIndex, 4);
         return _b.EndTable();
     }
@@ -201,18 +201,18 @@ internal sealed class TfliteModelWriter
     {
         RequireKnownFields(t, 9, what);
         if (t.Has(F.Tensor.Sparsity)) throw new TfliteRewriteException($"{what} is sparse; the rewriter does not copy sparsity parameters");
-        int shape = t.Vector(F.Tensor.Shape, 4) is { } sv ? IntVector(sv.ToInt32Array()) : 0;
+        int shape = Ints(t, F.Tensor.Shape);
         int name = RawString(t, F.Tensor.Name);
         int quantization = t.Table(F.Tensor.Quantization) is { } q ? WriteQuantization(q, what) : 0;
-        int signature = t.Vector(F.Tensor.ShapeSignature, 4) is { } sig ? IntVector(sig.ToInt32Array()) : 0;
+        int signature = Ints(t, F.Tensor.ShapeSignature);
         _b.StartTable(9);
-        if (t.Has(F.Tensor.Shape)) _b.AddOffset(F.Tensor.Shape, shape, 0);
+        AddField(F.Tensor.Shape, shape);
         CopyScalar(t, F.Tensor.Type, 1);
         CopyScalar(t, F.Tensor.Buffer, 4);
-        if (name != 0) _b.AddOffset(F.Tensor.Name, name, 0);
-        if (quantization != 0) _b.AddOffset(F.Tensor.Quantization, quantization, 0);
+        AddField(F.Tensor.Name, name);
+        AddField(F.Tensor.Quantization, quantization);
         CopyScalar(t, F.Tensor.IsVariable, 1);
-        if (signature != 0) _b.AddOffset(F.Tensor.ShapeSignature, signature, 0);
+        AddField(F.Tensor.ShapeSignature, signature);
         CopyScalar(t, F.Tensor.HasRank, 1);
         return _b.EndTable();
     }
@@ -220,9 +220,9 @@ internal sealed class TfliteModelWriter
     private int WriteQuantization(FlatBufferTable q, string what)
     {
         RequireKnownFields(q, 7, what + " quantization");
-        int min = q.Vector(F.Quantization.Min, 4) is { } mn ? IntVector(mn.ToInt32Array()) : 0;
-        int max = q.Vector(F.Quantization.Max, 4) is { } mx ? IntVector(mx.ToInt32Array()) : 0;
-        int scale = q.Vector(F.Quantization.Scale, 4) is { } sc ? IntVector(sc.ToInt32Array()) : 0;
+        int min = Ints(q, F.Quantization.Min);
+        int max = Ints(q, F.Quantization.Max);
+        int scale = Ints(q, F.Quantization.Scale);
         int zeroPoint = q.Vector(F.Quantization.ZeroPoint, 8) is { } zp ? LongVector(zp.ToInt64Array()) : 0;
         int details = 0;
         if (q.Table(F.Quantization.Details) is { } d)
@@ -232,16 +232,16 @@ internal sealed class TfliteModelWriter
             RequireKnownFields(d, 1, what + " custom quantization");
             int custom = d.Vector(0, 1) is { } cv ? ByteVector(cv.ToBytes(), 16) : 0;
             _b.StartTable(1);
-            if (d.Has(0)) _b.AddOffset(0, custom, 0);
+            AddField(0, custom);
             details = _b.EndTable();
         }
         _b.StartTable(7);
-        if (min != 0) _b.AddOffset(F.Quantization.Min, min, 0);
-        if (max != 0) _b.AddOffset(F.Quantization.Max, max, 0);
-        if (scale != 0) _b.AddOffset(F.Quantization.Scale, scale, 0);
-        if (zeroPoint != 0) _b.AddOffset(F.Quantization.ZeroPoint, zeroPoint, 0);
+        AddField(F.Quantization.Min, min);
+        AddField(F.Quantization.Max, max);
+        AddField(F.Quantization.Scale, scale);
+        AddField(F.Quantization.ZeroPoint, zeroPoint);
         CopyScalar(q, F.Quantization.DetailsType, 1);
-        if (details != 0) _b.AddOffset(F.Quantization.Details, details, 0);
+        AddField(F.Quantization.Details, details);
         CopyScalar(q, F.Quantization.QuantizedDimension, 4);
         return _b.EndTable();
     }
@@ -251,23 +251,23 @@ internal sealed class TfliteModelWriter
         RequireKnownFields(op, 14, what);
         if (op.Has(F.Operator.BuiltinOptions2) || op.UInt8(F.Operator.BuiltinOptions2Type) != 0)
             throw new TfliteRewriteException($"{what} has builtin_options_2 (StableHLO options), which the rewriter does not copy");
-        int inputs = op.Vector(F.Operator.Inputs, 4) is { } iv ? IntVector(iv.ToInt32Array()) : 0;
-        int outputs = op.Vector(F.Operator.Outputs, 4) is { } ov ? IntVector(ov.ToInt32Array()) : 0;
+        int inputs = Ints(op, F.Operator.Inputs);
+        int outputs = Ints(op, F.Operator.Outputs);
         int options = op.Table(F.Operator.BuiltinOptions) is { } o ? WriteOptions(o, op.UInt8(F.Operator.BuiltinOptionsType), what) : 0;
         int custom = op.Vector(F.Operator.CustomOptions, 1) is { } cv ? ByteVector(cv.ToBytes(), 1) : 0;
         int mutating = op.Vector(F.Operator.MutatingVariableInputs, 1) is { } mv ? ByteVector(mv.ToBytes(), 1) : 0;
-        int intermediates = op.Vector(F.Operator.Intermediates, 4) is { } imv ? IntVector(imv.ToInt32Array()) : 0;
+        int intermediates = Ints(op, F.Operator.Intermediates);
         ulong largeOffset = op.UInt64(F.Operator.LargeCustomOptionsOffset), largeSize = op.UInt64(F.Operator.LargeCustomOptionsSize);
         _b.StartTable(14);
         CopyScalar(op, F.Operator.OpcodeIndex, 4);
-        if (op.Has(F.Operator.Inputs)) _b.AddOffset(F.Operator.Inputs, inputs, 0);
-        if (op.Has(F.Operator.Outputs)) _b.AddOffset(F.Operator.Outputs, outputs, 0);
+        AddField(F.Operator.Inputs, inputs);
+        AddField(F.Operator.Outputs, outputs);
         CopyScalar(op, F.Operator.BuiltinOptionsType, 1);
-        if (options != 0) _b.AddOffset(F.Operator.BuiltinOptions, options, 0);
-        if (op.Has(F.Operator.CustomOptions)) _b.AddOffset(F.Operator.CustomOptions, custom, 0);
+        AddField(F.Operator.BuiltinOptions, options);
+        AddField(F.Operator.CustomOptions, custom);
         CopyScalar(op, F.Operator.CustomOptionsFormat, 1);
-        if (op.Has(F.Operator.MutatingVariableInputs)) _b.AddOffset(F.Operator.MutatingVariableInputs, mutating, 0);
-        if (op.Has(F.Operator.Intermediates)) _b.AddOffset(F.Operator.Intermediates, intermediates, 0);
+        AddField(F.Operator.MutatingVariableInputs, mutating);
+        AddField(F.Operator.Intermediates, intermediates);
         if (largeOffset >= F.MinimumExternalOffset)
             AddExternal(F.Operator.LargeCustomOptionsOffset, F.Operator.LargeCustomOptionsSize, largeOffset, largeSize);
         else
@@ -290,8 +290,7 @@ internal sealed class TfliteModelWriter
         {
             offsets[id] = description.Fields[id].Kind switch
             {
-                OptionFieldKind.Int32Vector => o.Vector(id, 4) is { } iv ? IntVector(iv.ToInt32Array()) : 0,
-                OptionFieldKind.Float32Vector => o.Vector(id, 4) is { } fv ? IntVector(fv.ToInt32Array()) : 0,
+                OptionFieldKind.Int32Vector or OptionFieldKind.Float32Vector => Ints(o, id),
                 OptionFieldKind.String => RawString(o, id),
                 _ => 0,
             };
@@ -302,7 +301,7 @@ internal sealed class TfliteModelWriter
             var field = description.Fields[id];
             if (field.IsOffset)
             {
-                if (o.Has(id)) _b.AddOffset(id, offsets[id], 0);
+                AddField(id, offsets[id]);
                 continue;
             }
             CopyScalar(o, id, field.Kind switch
@@ -345,10 +344,10 @@ internal sealed class TfliteModelWriter
         int key = RawString(s, F.SignatureDef.SignatureKey);
         int tag = RawString(s, F.SignatureDef.DeprecatedTag);
         _b.StartTable(5);
-        if (s.Has(F.SignatureDef.Inputs)) _b.AddOffset(F.SignatureDef.Inputs, inputs, 0);
-        if (s.Has(F.SignatureDef.Outputs)) _b.AddOffset(F.SignatureDef.Outputs, outputs, 0);
-        if (key != 0) _b.AddOffset(F.SignatureDef.SignatureKey, key, 0);
-        if (tag != 0) _b.AddOffset(F.SignatureDef.DeprecatedTag, tag, 0);
+        AddField(F.SignatureDef.Inputs, inputs);
+        AddField(F.SignatureDef.Outputs, outputs);
+        AddField(F.SignatureDef.SignatureKey, key);
+        AddField(F.SignatureDef.DeprecatedTag, tag);
         CopyScalar(s, F.SignatureDef.SubgraphIndex, 4);
         return _b.EndTable();
     }
@@ -358,7 +357,7 @@ internal sealed class TfliteModelWriter
         RequireKnownFields(m, 2, "signature tensor map");
         int name = RawString(m, F.TensorMap.Name);
         _b.StartTable(2);
-        if (name != 0) _b.AddOffset(F.TensorMap.Name, name, 0);
+        AddField(F.TensorMap.Name, name);
         CopyScalar(m, F.TensorMap.TensorIndex, 4);
         return _b.EndTable();
     }
@@ -373,6 +372,17 @@ internal sealed class TfliteModelWriter
         for (int id = known; id < offsets.Length; id++)
             if (offsets[id] != 0) throw new TfliteRewriteException($"{what} has field {id}, which this rewriter does not know and would drop");
     }
+
+    /// <summary>Adds an offset field written from a present source field (0 means absent: the
+    /// builder never returns 0 for an object it wrote).</summary>
+    private void AddField(int id, int offset)
+    {
+        if (offset != 0) _b.AddOffset(id, offset, 0);
+    }
+
+    /// <summary>A copy of the vector of 4-byte elements (int32, uint32 or float32 bit patterns) in
+    /// field <paramref name="id"/>, or 0 when absent.</summary>
+    private int Ints(FlatBufferTable t, int id) => t.Vector(id, 4) is { } v ? IntVector(v.ToInt32Array()) : 0;
 
     /// <summary>Copies a present scalar field bit for bit; absent fields stay absent.</summary>
     private void CopyScalar(FlatBufferTable t, int id, int size)

@@ -104,8 +104,10 @@ internal readonly struct FlatBufferTable
 
     public string? String(int id) => Vector(id, 1)?.AsString();
 
-    /// <summary>The bytes of the table's inline part (soffset and fields), for opaque copies.</summary>
-    public byte[] InlineBytes() => _bb.ToArray<byte>(Position, _tableSize);
+    /// <summary>The bytes of the table's inline fields, for opaque attributes. The leading soffset
+    /// to the vtable is left out because it depends only on where the table sits in the file, so a
+    /// scalar-only table gives the same bytes wherever a writer put it.</summary>
+    public byte[] InlineBytes() => _bb.ToArray<byte>(Position + 4, _tableSize - 4);
 
     /// <summary>Byte offsets of the table's fields inside the table (0 = absent), by field id.</summary>
     public int[] FieldOffsets()

@@ -70,6 +70,11 @@ public static class TfliteRewriter
         {
             return Failure(path, "model", e.Message);
         }
+        catch (FlatBufferFormatException e)
+        {
+            // A field the importer does not read (e.g. a deprecated string) can still be damaged.
+            return new TfliteRewriteResult(null, [Diagnostic.Create(TfliteDiagnostics.MalformedFlatBuffer, new ModelLocation(path, $"byte {e.ByteOffset}"), e.Message)]);
+        }
     }
 
     private static IEnumerable<FlatBufferTable> Tables(FlatBufferVector? vector)

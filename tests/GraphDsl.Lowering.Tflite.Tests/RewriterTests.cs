@@ -89,6 +89,22 @@ public sealed class RewriterTests
     }
 
     [Fact]
+    public void Damaged_models_never_throw()
+    {
+        var valid = SampleModels.Rich().Build();
+        for (int seed = 0; seed < 300; seed++)
+        {
+            var random = new Random(seed);
+            var bytes = (byte[])valid.Clone();
+            bytes[random.Next(bytes.Length)] ^= (byte)(1 + random.Next(255));
+            var imported = TfliteImporter.Import(bytes, "flipped.tflite");
+            int ops = imported.Model?.Main.Operators.Count ?? 0;
+            var result = TfliteRewriter.TryRewrite(bytes, "flipped.tflite", Enumerable.Range(0, ops).ToArray(), null);
+            Assert.True(result.Succeeded || result.Diagnostics.Count == 1);
+        }
+    }
+
+    [Fact]
     public void Plan_encoding_is_the_tflite_micro_layout()
     {
         var bytes = OfflineMemoryAllocation.Encode([16, -1, 0], 5);

@@ -1,3 +1,4 @@
+using GraphDsl.Importers.Onnx;
 using GraphDsl.Importers.Tflite;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
@@ -13,9 +14,13 @@ public static class ModelLoader
     public static readonly DiagnosticDescriptor UnknownExtension = new("GD0102", Severity.Error, "'{0}' has an unsupported extension '{1}'; expected one of {2}");
 
     /// <summary>Extensions with a front end, for messages.</summary>
-    public static IReadOnlyList<string> SupportedExtensions { get; } = [".gdsl", ".tflite"];
+    public static IReadOnlyList<string> SupportedExtensions { get; } = [".gdsl", ".tflite", ".onnx"];
 
-    public static ReadResult Load(string path)
+    public static ReadResult Load(string path) => Load(path, OnnxImportOptions.Default);
+
+    /// <summary>As <see cref="Load(string)"/>, with the values of symbolic ONNX dimensions
+    /// (<c>--dim batch=1</c>).</summary>
+    public static ReadResult Load(string path, OnnxImportOptions onnxOptions)
     {
         if (Directory.Exists(path))
             return ReadResult.Failure(Diagnostic.Create(FileNotFound, new ModelLocation(path, ""), path, "it is a directory, not a file"));
@@ -32,6 +37,7 @@ public static class ModelLoader
                 break;
             // Importers: one case line per binary format.
             case ".tflite": result = TfliteImporter.Import(path); break;
+            case ".onnx": result = OnnxImporter.Import(path, onnxOptions); break;
             default:
                 return ReadResult.Failure(Diagnostic.Create(UnknownExtension, new ModelLocation(path, ""), path,
                     extension.Length == 0 ? "(none)" : extension, string.Join(", ", SupportedExtensions)));

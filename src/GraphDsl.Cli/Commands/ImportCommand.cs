@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GraphDsl.Importers.Onnx;
 using GraphDsl.Loading;
 using GraphDsl.Ir;
 
@@ -12,14 +13,30 @@ public static class ImportCommand
     {
         var model = new Argument<FileInfo>("model") { Description = "The model file to read (.tflite, .onnx, .gdsl)." };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the text here (atomically) instead of to stdout." };
-        var command = new Command("import", "Read a model file and print it in the graph language.") { model, output };
-        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(output)));
+        var dims = new Option<string[]>("--dim")
+        {
+            Description = "Value of a symbolic ONNX dimension, NAME=N (repeatable), e.g. --dim batch=1.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("import", "Read a model file and print it in the graph language.") { model, output, dims };
+        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(output), parse.GetValue(dims) ?? []));
         return command;
     }
 
-    private static int Run(FileInfo model, FileInfo? output)
+    private static int Run(FileInfo model, FileInfo? output, string[] dims)
     {
-        var result = Read(model.ToString());
+        var dimValues = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in dims)
+        {
+            var eq = entry.LastIndexOf('=');
+            if (eq <= 0 || !long.TryParse(entry[(eq + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0)
+            {
+                Console.Error.WriteLine($"graphdsl: error GD2217: --dim expects NAME=N with a positive integer N, got '{entry}'");
+                return 1;
+            }
+            dimValues[entry[..eq]] = value;
+        }
+        var result = ModelLoader.Load(model.ToString(), new OnnxImportOptions { DimValues = dimValues });
         foreach (var d in result.Diagnostics) Console.Error.WriteLine(d.ToString());
         if (!result.Succeeded) return 1;
 
@@ -36,8 +53,6 @@ public static class ImportCommand
         }
         return WriteAtomically(output.FullName, text);
     }
-
-    private static ReadResult Read(string path) => ModelLoader.Load(path);
 
     /// <summary>Writes to a temporary file beside the target, then renames it over the target, so a
     /// reader never sees a half-written file and a failure leaves the old file intact.</summary>

@@ -31,6 +31,11 @@ public sealed class CorpusImportTests(ITestOutputHelper output)
         foreach (var op in graph.Operators)
             foreach (var name in op.PresentInputs.Concat(op.PresentOutputs))
                 Assert.NotNull(graph.FindTensor(name));
+        // The canonical text reads back to the same text.
+        var text = IrPrinter.Print(result.Model!);
+        var reparsed = GraphDsl.Syntax.GraphDslSyntax.Parse(text, file + ".gdsl");
+        Assert.True(reparsed.Succeeded, string.Join("\n", reparsed.Diagnostics.Take(5)));
+        Assert.Equal(text, IrPrinter.Print(reparsed.Model!));
         output.WriteLine($"{file}: {graph.Operators.Count} operators, {graph.Tensors.Count(t => t.IsActivation)} activations, " +
                          $"folded {result.Model.Attributes["folded_nodes"]}");
     }

@@ -48,7 +48,7 @@ public sealed class PipelineRunner
         printPipeline?.Invoke(PipelineText.Print(passes.Select(p => p.ToStep())));
 
         var timing = new PassTimingInstrument();
-        var instruments = new List<IPassInstrument> { new IrVerificationInstrument(IrVerifier.Verify), timing };
+        var instruments = new List<IPassInstrument> { timing };
         if (PrintAfterAll) instruments.Add(PrintIrInstrument.AfterAll(WriteIr));
         else if (PrintAfter.Count > 0) instruments.Add(PrintIrInstrument.After(PrintAfter, WriteIr));
 

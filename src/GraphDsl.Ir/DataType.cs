@@ -6,6 +6,8 @@ public enum DataType
     Float32, Float16, BFloat16, Float64,
     Int4, UInt4, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64,
     Bool, String, Complex64, Complex128,
+    // 8- and 4-bit float formats of ONNX (appended so existing values keep their numbers).
+    Float8E4M3FN, Float8E4M3FNUZ, Float8E5M2, Float8E5M2FNUZ, Float4E2M1,
 }
 
 /// <summary>Sizes and the short text names (<c>f32</c>, <c>i8</c>, ...) of <see cref="DataType"/>.</summary>
@@ -20,6 +22,9 @@ public static class DataTypes
         (DataType.Int64, "i64", 64), (DataType.UInt64, "u64", 64), (DataType.Bool, "bool", 8),
         // Strings have no fixed element size: tensors of them get no byte size.
         (DataType.String, "str", 0), (DataType.Complex64, "c64", 64), (DataType.Complex128, "c128", 128),
+        (DataType.Float8E4M3FN, "f8e4m3fn", 8), (DataType.Float8E4M3FNUZ, "f8e4m3fnuz", 8),
+        (DataType.Float8E5M2, "f8e5m2", 8), (DataType.Float8E5M2FNUZ, "f8e5m2fnuz", 8),
+        (DataType.Float4E2M1, "f4e2m1", 4),
     ];
 
     /// <summary>The text name used by the graph language, e.g. <c>i8</c>.</summary>

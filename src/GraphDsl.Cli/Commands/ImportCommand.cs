@@ -1,60 +1,39 @@
 using System.CommandLine;
-using GraphDsl.Loading;
 using GraphDsl.Ir;
+using GraphDsl.Loading;
 
 namespace GraphDsl.Cli.Commands;
 
-/// <summary><c>graphdsl import MODEL.tflite [-o OUT.gdsl]</c>: reads a model and prints it in the
-/// graph language, to stdout or atomically to a file.</summary>
+/// <summary><c>graphdsl import MODEL.tflite [-o OUT.gdsl]</c>: reads a binary model (through
+/// <see cref="ModelLoader"/>, which picks the importer by extension and verifies the IR) and
+/// prints it in the graph language, to stdout or atomically to a file.</summary>
 public static class ImportCommand
 {
     public static Command Create()
     {
-        var model = new Argument<FileInfo>("model") { Description = "The model file to read (.tflite, .onnx, .gdsl)." };
-        var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the text here (atomically) instead of to stdout." };
-        var command = new Command("import", "Read a model file and print it in the graph language.") { model, output };
+        var model = new Argument<string>("MODEL") { Description = "The model file to read (.tflite)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the text to this file (atomically: temporary file, then rename) instead of stdout." };
+        var command = new Command("import", "Read a model file (.tflite) and print it in the graph language.") { model, output };
         command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(output)));
         return command;
     }
 
-    private static int Run(FileInfo model, FileInfo? output)
+    private static int Run(string path, string? output)
     {
-        var result = Read(model.ToString());
-        foreach (var d in result.Diagnostics) Console.Error.WriteLine(d.ToString());
+        if (output is not null && PrintCommand.SameFile(path, output))
+        {
+            Console.Error.WriteLine($"{output}: error: refusing to overwrite the input model; choose another --output");
+            return 1;
+        }
+        var result = ModelLoader.Load(path);
+        new DiagnosticPrinter(Console.Error).Print(result.Diagnostics);
         if (!result.Succeeded) return 1;
-
         var text = IrPrinter.Print(result.Model!);
         if (output is null)
         {
             Console.Out.Write(text);
             return 0;
         }
-        if (string.Equals(Path.GetFullPath(output.FullName), Path.GetFullPath(model.FullName), StringComparison.Ordinal))
-        {
-            Console.Error.WriteLine($"{output}: error GD2107: the output would overwrite the input model; choose another -o path");
-            return 1;
-        }
-        return WriteAtomically(output.FullName, text);
-    }
-
-    private static ReadResult Read(string path) => ModelLoader.Load(path);
-
-    /// <summary>Writes to a temporary file beside the target, then renames it over the target, so a
-    /// reader never sees a half-written file and a failure leaves the old file intact.</summary>
-    private static int WriteAtomically(string path, string text)
-    {
-        var temp = Path.Combine(Path.GetDirectoryName(path) ?? ".", "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, path, overwrite: true);
-            return 0;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"{path}: error GD2108: cannot write the output: {e.Message}");
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            return 1;
-        }
+        return PrintCommand.WriteAtomically(output, text) ? 0 : 1;
     }
 }

@@ -36,11 +36,11 @@ public static class PrintCommand
         return command;
     }
 
-    private static bool SameFile(string a, string b) =>
+    internal static bool SameFile(string a, string b) =>
         string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>Writes beside the target and renames, so readers never see a half-written file.</summary>
-    private static bool WriteAtomically(string path, string text)
+    internal static bool WriteAtomically(string path, string text)
     {
         var full = Path.GetFullPath(path);
         var temp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GraphDsl.Analysis;
+using GraphDsl.Ir;
+
+namespace GraphDsl.Lowering;
+
+/// <summary>Before and after of one optimization run: the model as stored, and as planned by the
+/// pipeline. This is what <c>graphdsl optimize</c> prints and what <c>--json</c> writes.</summary>
+/// <param name="Model">How the model is named to the user (a file name, or the embedded default).</param>
+/// <param name="LowerBoundBytes">No order needs less: the largest inputs-plus-outputs of one operator.</param>
+/// <param name="OrderProvenOptimal">True when the order search proved no order has a lower peak.</param>
+/// <param name="SearchMs">Time the order search took, when it reported it.</param>
+public sealed record OptimizationSummary(
+    string Model,
+    int Operators,
+    int ActivationTensors,
+    long LowerBoundBytes,
+    MemoryFigures Stored,
+    MemoryFigures Optimized,
+    bool? OrderProvenOptimal,
+    double? SearchMs)
+{
+    /// <summary>Reads the figures from two planned copies of the main graph: <paramref name="stored"/>
+    /// with an arena plan for the stored order, <paramref name="optimized"/> with <c>@order</c>,
+    /// <c>@order_search</c> and an arena plan for that order. Peaks come from the shared
+    /// <see cref="MemoryProfile"/>, so every command agrees on them.</summary>
+    public static OptimizationSummary Compute(string model, Graph stored, LoweringPlan optimized)
+    {
+        var problem = MemoryProblem.Create(stored);
+        var storedPeak = MemoryProfile.Compute(problem, ExecutionOrder.Stored(stored)).PeakBytes;
+        var optimizedPeak = MemoryProfile.Compute(optimized.Problem, optimized.Order).PeakBytes;
+        var search = optimized.Graph.Annotations["order_search"] as AttributeValue.Record;
+        return new OptimizationSummary(
+            model,
+            stored.Operators.Count,
+            problem.TensorCount,
+            MemoryProfile.LowerBound(problem),
+            new MemoryFigures(storedPeak, ArenaBytes(stored), LoweringPlan.PlanField(stored, "tflm_greedy_arena_bytes")),
+            new MemoryFigures(optimizedPeak, optimized.ArenaBytes, LoweringPlan.PlanField(optimized.Graph, "tflm_greedy_arena_bytes")),
+            (search?.Fields["proven_optimal"] as AttributeValue.Bool)?.Value,
+            search?.Fields["search_ms"] switch
+            {
+                AttributeValue.Int i => i.Value,
+                AttributeValue.Float f => f.Value,
+                _ => null,
+            });
+    }
+
+    /// <summary>The arena the stored order needs: its <c>@arena_plan</c>, else the highest
+    /// placed byte, else the peak (a plan can never do better than the peak).</summary>
+    private static long ArenaBytes(Graph graph)
+    {
+        if (LoweringPlan.PlanField(graph, "arena_bytes") is { } declared) return declared;
+        long end = 0;
+        bool placed = false;
+        foreach (var t in graph.Tensors)
+        {
+            if (t.Annotations[WellKnownAnnotations.Arena] is AttributeValue.Record r
+                && r.Fields["offset"]?.AsInt() is { } offset && r.Fields["size"]?.AsInt() is { } size)
+            {
+                placed = true;
+                end = Math.Max(end, offset + size);
+            }
+        }
+        return placed ? end : MemoryProfile.Compute(MemoryProblem.Create(graph), ExecutionOrder.Stored(graph)).PeakBytes;
+    }
+
+    /// <summary>The arena a user had before: what TFLite Micro plans for the stored model, or
+    /// GraphDsl's plan of the stored order when the greedy figure is unknown.</summary>
+    public long BaselineArenaBytes => Stored.TflmGreedyArenaBytes ?? Stored.ArenaBytes;
+
+    /// <summary>The summary as JSON (snake_case keys, see the README).</summary>
+    public string ToJson()
+    {
+        static JsonObject Figures(MemoryFigures f) => new()
+        {
+            ["peak_bytes"] = f.PeakBytes,
+            ["arena_bytes"] = f.ArenaBytes,
+            ["tflm_greedy_arena_bytes"] = f.TflmGreedyArenaBytes,
+        };
+        var optimized = Figures(Optimized);
+        optimized["order_proven_optimal"] = OrderProvenOptimal;
+        optimized["search_ms"] = SearchMs;
+        var json = new JsonObject
+        {
+            ["model"] = Model,
+            ["operators"] = Operators,
+            ["activation_tensors"] = ActivationTensors,
+            ["lower_bound_bytes"] = LowerBoundBytes,
+            ["stored"] = Figures(Stored),
+            ["optimized"] = optimized,
+            ["saved"] = new JsonObject
+            {
+                ["peak_bytes"] = Stored.PeakBytes - Optimized.PeakBytes,
+                ["arena_bytes"] = BaselineArenaBytes - Optimized.ArenaBytes,
+                ["arena_percent"] = Math.Round(Percent(BaselineArenaBytes, Optimized.ArenaBytes), 2),
+            },
+        };
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>The short before/after/saved table printed by <c>graphdsl optimize</c>.</summary>
+    public string ToTable()
+    {
+        var rows = new List<(string Label, long Before, long After)>
+        {
+            ("peak live activations", Stored.PeakBytes, Optimized.PeakBytes),
+            ("arena (GraphDsl plan)", Stored.ArenaBytes, Optimized.ArenaBytes),
+        };
+        if (Stored.TflmGreedyArenaBytes is { } greedy)
+            rows.Add(("arena vs TFLM greedy", greedy, Optimized.ArenaBytes));
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{"",-24}{"before",14}{"after",14}{"saved",14}{"saved %",9}\n");
+        foreach (var (label, before, after) in rows)
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{label,-24}{before,14:N0}{after,14:N0}{before - after,14:N0}{Percent(before, after),8:F1}%\n");
+        sb.Append(CultureInfo.InvariantCulture, $"{"lower bound",-24}{"",14}{LowerBoundBytes,14:N0}\n");
+        return sb.ToString();
+    }
+
+    private static double Percent(long before, long after) => before == 0 ? 0 : 100.0 * (before - after) / before;
+}

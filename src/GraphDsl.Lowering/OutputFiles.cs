@@ -1,0 +1,99 @@
+using GraphDsl.Ir.Diagnostics;
+
+namespace GraphDsl.Lowering;
+
+/// <summary>Writes a set of output files all-or-nothing: every file goes to a temporary file
+/// beside its destination first, and only when all of them are written are they renamed into
+/// place. Inputs are never overwritten, and existing files only when allowed.</summary>
+public sealed class OutputFiles
+{
+    public static readonly DiagnosticDescriptor OutputIsInput = new("GD3520", Severity.Error,
+        "Refusing to write '{0}': it is the input model, which is never modified. Choose another output path.");
+
+    public static readonly DiagnosticDescriptor OutputExists = new("GD3521", Severity.Error,
+        "Output '{0}' already exists; pass --force to replace it.");
+
+    public static readonly DiagnosticDescriptor CannotWrite = new("GD3522", Severity.Error,
+        "Cannot write '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor DuplicateOutput = new("GD3523", Severity.Error,
+        "Two outputs would be written to '{0}'.");
+
+    private readonly List<(string Path, ReadOnlyMemory<byte> Content)> _files = new();
+
+    public void Add(string path, ReadOnlyMemory<byte> content) => _files.Add((Path.GetFullPath(path), content));
+
+    public IReadOnlyList<string> Paths => _files.Select(f => f.Path).ToList();
+
+    /// <summary>Checks the destinations without writing anything: none is an input, none is named
+    /// twice, none exists unless <paramref name="force"/>.</summary>
+    public bool Check(IEnumerable<string> inputs, bool force, DiagnosticBag diagnostics)
+    {
+        var inputSet = new HashSet<string>(inputs.Select(Path.GetFullPath), StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        bool ok = true;
+        foreach (var (path, _) in _files)
+        {
+            DiagnosticDescriptor? problem =
+                inputSet.Contains(path) || IsSameFile(path, inputSet) ? OutputIsInput
+                : !seen.Add(path) ? DuplicateOutput
+                : File.Exists(path) && !force ? OutputExists
+                : Directory.Exists(path) ? OutputExists
+                : null;
+            if (problem is null) continue;
+            diagnostics.Report(problem, null, path);
+            ok = false;
+        }
+        return ok;
+    }
+
+    /// <summary>Writes every file, or none: on any failure the temporary files are removed and
+    /// destinations keep their previous content.</summary>
+    public bool Commit(DiagnosticBag diagnostics)
+    {
+        var temps = new List<(string Temp, string Path)>();
+        string current = "";
+        try
+        {
+            foreach (var (path, content) in _files)
+            {
+                current = path;
+                var dir = Path.GetDirectoryName(path)!;
+                var temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+                {
+                    temps.Add((temp, path));
+                    stream.Write(content.Span);
+                    stream.Flush(flushToDisk: true);
+                }
+            }
+            // Renames within one directory are atomic; all content is on disk before the first.
+            foreach (var (temp, path) in temps)
+            {
+                current = path;
+                File.Move(temp, path, overwrite: true);
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            diagnostics.Report(CannotWrite, null, current, e.Message);
+            foreach (var (temp, _) in temps)
+            {
+                // Best effort: a temp file that cannot be removed is harmless and hidden.
+                try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+            return false;
+        }
+    }
+
+    /// <summary>True when <paramref name="path"/> is one of the inputs under another name (a
+    /// symbolic link or a different spelling that resolves to the same file).</summary>
+    private static bool IsSameFile(string path, HashSet<string> inputs)
+    {
+        if (!File.Exists(path)) return false;
+        var resolved = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        return inputs.Contains(resolved)
+            || inputs.Any(i => (new FileInfo(i).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? i) == resolved);
+    }
+}

@@ -1,0 +1,136 @@
+using GraphDsl.Ir;
+using GraphDsl.Ir.Diagnostics;
+using GraphDsl.Passes;
+
+namespace GraphDsl.Pipeline;
+
+/// <summary>Runs bound pipelines and enforces the pass contract at every pass boundary.</summary>
+/// <remarks>
+/// For each pass, in order:
+/// 1. stop if cancellation was requested (Ctrl+C): status Cancelled;
+/// 2. instruments' BeforePass (verification of the input, timers);
+/// 3. run the pass on a dedicated thread with a token that fires on Ctrl+C or when the pass
+///    exceeds its time budget; a pass that does not return within the grace period after that is
+///    abandoned (its thread is a background thread and its result is ignored) and reported;
+///    an exception from the pass is reported with the pass name and plugin folder;
+/// 4. check <c>Changed == false</c> implies the same instance;
+/// 5. instruments' AfterPass (print IR, timing, verification of the output);
+/// 6. stop on any Error.
+/// The input model is never modified (the IR is immutable); the manager writes no files.
+/// </remarks>
+public sealed class PassManager(PassManagerSettings settings)
+{
+    public PassManager() : this(new PassManagerSettings()) { }
+
+    public PassManagerSettings Settings => settings;
+
+    public PipelineRun Run(Model model, IReadOnlyList<ScheduledPass> pipeline, CancellationToken cancellation = default)
+    {
+        var diagnostics = new DiagnosticBag();
+        var current = model;
+        for (int index = 0; index < pipeline.Count; index++)
+        {
+            if (cancellation.IsCancellationRequested)
+                return new PipelineRun(current, diagnostics.ToList(), PipelineStatus.Cancelled, index);
+            var pass = pipeline[index];
+            foreach (var instrument in settings.Instruments) instrument.BeforePass(pass, index, current, diagnostics);
+            if (diagnostics.HasErrors)
+                return new PipelineRun(current, diagnostics.ToList(), PipelineStatus.Failed, index);
+
+            var result = RunOne(pass, index, pipeline.Count, current, diagnostics, cancellation);
+            if (result is { } r && !r.Changed && !ReferenceEquals(r.Model, current))
+            {
+                diagnostics.Report(PipelineDiagnostics.ChangedWithoutNewInstance, null, pass.Name, pass.Registration.Source,
+                    "it returned a different model instance with Changed == false");
+                result = null;
+            }
+            if (result is { } ok && ok.Model is null)
+            {
+                diagnostics.Report(PipelineDiagnostics.ChangedWithoutNewInstance, null, pass.Name, pass.Registration.Source, "it returned no model");
+                result = null;
+            }
+            foreach (var instrument in settings.Instruments) instrument.AfterPass(pass, index, result, diagnostics);
+
+            if (result is null && cancellation.IsCancellationRequested)
+                return new PipelineRun(current, diagnostics.ToList(), PipelineStatus.Cancelled, index);
+            if (result is null || diagnostics.HasErrors)
+                return new PipelineRun(result?.Model ?? current, diagnostics.ToList(), PipelineStatus.Failed, index);
+            current = result.Value.Model;
+        }
+        return new PipelineRun(current, diagnostics.ToList(), PipelineStatus.Succeeded, pipeline.Count);
+    }
+
+    /// <summary>Runs one pass under its time budget; null when it failed, timed out or was cancelled.</summary>
+    private PassResult? RunOne(ScheduledPass pass, int index, int count, Model input, DiagnosticBag diagnostics, CancellationToken cancellation)
+    {
+        using var passToken = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var passDiagnostics = new DiagnosticBag();
+        IProgress<PassProgress> reporter = settings.Progress is { } sink
+            ? new ForwardingProgress(p => sink.Report(new PipelineProgress(pass.Name, index, count, p)))
+            : new ForwardingProgress(_ => { });
+        var context = new PassContext(pass.Options, passDiagnostics, settings.Artifacts, reporter, settings.SourcePath, passToken.Token);
+        settings.Progress?.Report(new PipelineProgress(pass.Name, index, count, new PassProgress("started")));
+
+        // A dedicated (background) thread, so an abandoned pass cannot starve the thread pool or
+        // keep the process alive.
+        var task = Task.Factory.StartNew(() => pass.Registration.Pass.Run(input, context),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        bool overBudget = false;
+        if (!WaitOrCancelled(task, settings.PassTimeout, cancellation))
+        {
+            overBudget = !cancellation.IsCancellationRequested;
+            passToken.Cancel();
+            if (!WaitOrCancelled(task, settings.GracePeriod, CancellationToken.None))
+            {
+                if (overBudget)
+                    diagnostics.Report(PipelineDiagnostics.PassTimedOut, new ModelLocation(pass.Registration.Source, ""),
+                        pass.Name, pass.Registration.Source, Describe(settings.PassTimeout), Describe(settings.GracePeriod));
+                return null;
+            }
+        }
+        diagnostics.AddRange(passDiagnostics);
+        if (overBudget)
+        {
+            diagnostics.Report(PipelineDiagnostics.PassCancelledOverBudget, new ModelLocation(pass.Registration.Source, ""),
+                pass.Name, pass.Registration.Source, Describe(settings.PassTimeout));
+            return null;
+        }
+        if (task.IsFaulted)
+        {
+            var e = task.Exception!.InnerException ?? task.Exception;
+            if (e is OperationCanceledException && cancellation.IsCancellationRequested) return null;
+            diagnostics.Report(PipelineDiagnostics.PassThrew, new ModelLocation(pass.Registration.Source, ""),
+                pass.Name, pass.Registration.Source, e.GetType().Name, e.Message);
+            return null;
+        }
+        if (task.IsCanceled || cancellation.IsCancellationRequested) return null;
+        return task.Result;
+    }
+
+    /// <summary>True when the task finished (returned or threw) within the time; false on timeout or Ctrl+C.</summary>
+    private static bool WaitOrCancelled(Task task, TimeSpan budget, CancellationToken cancellation)
+    {
+        try
+        {
+            return task.Wait(budget, cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (AggregateException)
+        {
+            return true; // the pass threw; handled by the caller
+        }
+    }
+
+    private static string Describe(TimeSpan t) =>
+        t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.#} s" : $"{t.TotalMilliseconds:0} ms";
+
+    /// <summary>Forwards synchronously (System.Progress posts to a context, losing order).</summary>
+    private sealed class ForwardingProgress(Action<PassProgress> forward) : IProgress<PassProgress>
+    {
+        public void Report(PassProgress value) => forward(value);
+    }
+}

@@ -1,0 +1,25 @@
+using GraphDsl.Passes;
+
+namespace GraphDsl.Pipeline;
+
+/// <summary>How the <see cref="PassManager"/> runs passes.</summary>
+public sealed record PassManagerSettings
+{
+    public static readonly TimeSpan DefaultPassTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Time budget of each pass; past it the pass's token is cancelled.</summary>
+    public TimeSpan PassTimeout { get; init; } = DefaultPassTimeout;
+
+    /// <summary>How long a cancelled pass may take to return before it is abandoned.</summary>
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    public IReadOnlyList<IPassInstrument> Instruments { get; init; } = [];
+
+    public IProgress<PipelineProgress>? Progress { get; init; }
+
+    /// <summary>Receives artifacts; defaults to a buffer nobody reads.</summary>
+    public IArtifactSink Artifacts { get; init; } = new ArtifactBuffer();
+
+    /// <summary>The file the model was read from, handed to passes.</summary>
+    public string? SourcePath { get; init; }
+}

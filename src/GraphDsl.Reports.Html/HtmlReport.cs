@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+using GraphDsl.Analysis;
+using GraphDsl.Ir;
+using GraphDsl.Ir.Diagnostics;
+using GraphDsl.Lowering;
+using static GraphDsl.Reports.Html.SvgCharts;
+
+namespace GraphDsl.Reports.Html;
+
+/// <summary>Renders the result of <c>graphdsl optimize</c> as one self-contained HTML page: model
+/// summary, before/after table, memory per operator before and after (peak marked), the arena
+/// layout before and after, and the schedule.</summary>
+/// <remarks>Nothing is fetched: CSS and SVG are inline, there are no scripts, fonts or links, so
+/// the page renders the same offline and in a sandboxed viewer.</remarks>
+public static class HtmlReport
+{
+    /// <param name="summary">The figures of the run.</param>
+    /// <param name="stored">The main graph as stored, annotated by an arena plan for the stored
+    /// order when one was made (its layout is then drawn as "before").</param>
+    /// <param name="optimized">The plan that was lowered.</param>
+    public static string Render(OptimizationSummary summary, Graph stored, LoweringPlan optimized)
+    {
+        var storedProblem = MemoryProblem.Create(stored);
+        var before = MemoryProfile.Compute(storedProblem, ExecutionOrder.Stored(stored));
+        var after = MemoryProfile.Compute(optimized.Problem, optimized.Order);
+        var storedPlan = stored.Tensors.Any(t => t.Annotations.ContainsKey(WellKnownAnnotations.Arena))
+            ? LoweringPlan.TryRead(stored, null, new DiagnosticBag(), storedOrder: true)
+            : null;
+        string Label(int op)
+        {
+            var o = stored.Operators[op];
+            return o.Name is null ? $"#{op} {o.OpType}" : $"#{op} {o.OpType} '{o.Name}'";
+        }
+
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+          .Append("<title>GraphDsl report: ").Append(Esc(summary.Model)).Append("</title>")
+          .Append("<style>").Append(Css).Append("</style></head><body>\n");
+        sb.Append("<h1>GraphDsl: ").Append(Esc(summary.Model)).Append("</h1>\n");
+
+        sb.Append("<h2>Model</h2><table class=\"facts\">");
+        Fact(sb, "graph", stored.Name);
+        Fact(sb, "operators", Num(summary.Operators));
+        Fact(sb, "activation tensors", Num(summary.ActivationTensors));
+        Fact(sb, "lower bound (largest single operator)", Num(summary.LowerBoundBytes) + " B");
+        if (summary.OrderProvenOptimal is { } proven) Fact(sb, "order proven optimal", proven ? "yes" : "no");
+        if (summary.SearchMs is { } ms) Fact(sb, "order search time", ms.ToString("0.#", CultureInfo.InvariantCulture) + " ms");
+        sb.Append("</table>\n");
+
+        sb.Append("<h2>Before / after</h2><table class=\"numbers\"><tr><th></th><th>before (stored order)</th><th>after</th><th>saved</th><th>saved %</th></tr>");
+        Row(sb, "peak live activations", summary.Stored.PeakBytes, summary.Optimized.PeakBytes);
+        Row(sb, "arena, GraphDsl plan", summary.Stored.ArenaBytes, summary.Optimized.ArenaBytes);
+        if (summary.Stored.TflmGreedyArenaBytes is { } greedy) Row(sb, "arena vs TFLM greedy planner", greedy, summary.Optimized.ArenaBytes);
+        sb.Append("</table>\n");
+
+        long memMax = Math.Max(before.PeakBytes, after.PeakBytes);
+        sb.Append("<h2>Memory per operator</h2><p class=\"legend\"><span class=\"sw other\"></span>other live tensors ")
+          .Append("<span class=\"sw in\"></span>inputs <span class=\"sw out\"></span>outputs ")
+          .Append("<span class=\"sw peakc\"></span>peak <span class=\"sw boundc\"></span>lower bound</p>\n");
+        sb.Append("<h3>Before: stored order</h3>").Append(MemoryPerStep(before, memMax, "memory per step, stored order", Label)).Append('\n');
+        sb.Append("<h3>After: optimized order</h3>").Append(MemoryPerStep(after, memMax, "memory per step, optimized order", Label)).Append('\n');
+
+        long arenaMax = Math.Max(optimized.ArenaBytes, storedPlan?.ArenaBytes ?? 0);
+        sb.Append("<h2>Arena layout</h2><p class=\"legend\">Each rectangle is a tensor: across, the steps during which it is alive; up, its bytes in the arena.</p>\n");
+        if (storedPlan is not null)
+            sb.Append("<h3>Before: stored order</h3>").Append(ArenaLayout(storedPlan, arenaMax, "arena layout, stored order")).Append('\n');
+        sb.Append("<h3>After: optimized order</h3>").Append(ArenaLayout(optimized, arenaMax, "arena layout, optimized order")).Append('\n');
+
+        sb.Append("<h2>Schedule</h2><table class=\"schedule\"><tr><th>step</th><th>operator</th><th>type</th><th>name</th><th>live bytes</th></tr>");
+        foreach (var row in after.Rows)
+        {
+            var o = optimized.Graph.Operators[row.Operator];
+            sb.Append("<tr").Append(row.Step == after.PeakStep ? " class=\"peakrow\"" : "").Append("><td>").Append(row.Step)
+              .Append("</td><td>").Append(row.Operator).Append("</td><td>").Append(Esc(o.OpType))
+              .Append("</td><td>").Append(Esc(o.Name ?? "")).Append("</td><td>").Append(Num(row.TotalBytes)).Append("</td></tr>");
+        }
+        sb.Append("</table>\n<p class=\"foot\">Generated by graphdsl optimize.</p></body></html>\n");
+        return sb.ToString();
+    }
+
+    private static void Fact(StringBuilder sb, string name, string value) =>
+        sb.Append("<tr><th>").Append(Esc(name)).Append("</th><td>").Append(Esc(value)).Append("</td></tr>");
+
+    private static void Row(StringBuilder sb, string label, long before, long after)
+    {
+        double percent = before == 0 ? 0 : 100.0 * (before - after) / before;
+        sb.Append("<tr><th>").Append(Esc(label)).Append("</th><td>").Append(Num(before)).Append(" B</td><td>")
+          .Append(Num(after)).Append(" B</td><td>").Append(Num(before - after)).Append(" B</td><td>")
+          .Append(percent.ToString("0.0", CultureInfo.InvariantCulture)).Append(" %</td></tr>");
+    }
+
+    private static string Num(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+
+    private const string Css = """
+        body { font-family: system-ui, sans-serif; margin: 24px; color: #222; max-width: 1140px; }
+        h1 { font-size: 24px; } h2 { font-size: 19px; margin-top: 28px; border-bottom: 1px solid #ccc; } h3 { font-size: 15px; }
+        table { border-collapse: collapse; } th, td { padding: 3px 10px; border: 1px solid #ddd; text-align: left; }
+        table.numbers td { text-align: right; font-variant-numeric: tabular-nums; }
+        table.schedule { font-size: 12px; } tr.peakrow { background: #fde2e2; }
+        svg { display: block; background: #fff; }
+        rect.plot { fill: #fafafa; stroke: #999; } line.grid { stroke: #e4e4e4; }
+        text.tick { font-size: 11px; fill: #555; }
+        rect.other { fill: #b8c7d9; } rect.in { fill: #5b8fc7; } rect.out { fill: #f0a04b; }
+        rect.tensor { stroke: #333; stroke-width: 0.4; opacity: 0.9; }
+        line.peak { stroke: #d62728; stroke-width: 1.5; } circle.peakdot { fill: #d62728; }
+        text.peaklabel { font-size: 12px; fill: #d62728; font-weight: bold; }
+        line.bound { stroke: #2ca02c; stroke-dasharray: 6 4; } text.boundlabel { font-size: 11px; fill: #2ca02c; }
+        .legend { font-size: 12px; } .sw { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; vertical-align: middle; }
+        .sw.other { background: #b8c7d9; } .sw.in { background: #5b8fc7; } .sw.out { background: #f0a04b; }
+        .sw.peakc { background: #d62728; } .sw.boundc { background: #2ca02c; }
+        .foot { color: #888; font-size: 11px; margin-top: 24px; }
+        """;
+}

@@ -1,0 +1,35 @@
+using GraphDsl.Analysis;
+using GraphDsl.Ir;
+
+namespace GraphDsl.Reports;
+
+/// <summary>The TMM figures of a model as a table, read back from the annotations the <c>tmm</c>
+/// pass wrote (<c>@memory</c> on operators, <c>@tmm</c> on the main graph), rows in the current
+/// execution order.</summary>
+public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int PeakStep, int PeakOperator, long LowerBoundBytes, string View)
+{
+    /// <summary>The table of the main graph, or null when it carries no <c>@tmm</c> annotation
+    /// (the <c>tmm</c> pass did not run) or an operator has no <c>@memory</c>.</summary>
+    public static TmmTable? FromModel(Model model)
+    {
+        var graph = model.Main;
+        if (graph.Annotations["tmm"] is not AttributeValue.Record summary) return null;
+        var rows = new List<TmmRow>();
+        var order = ExecutionOrder.Current(graph);
+        for (int step = 0; step < order.Length; step++)
+        {
+            var op = graph.Operators[order[step]];
+            if (op.Annotations[WellKnownAnnotations.Memory] is not AttributeValue.Record memory) return null;
+            rows.Add(new TmmRow(step, order[step], DisplayName(op), op.OpType,
+                Field(memory, "inputs"), Field(memory, "outputs"), Field(memory, "other"), Field(memory, "total")));
+        }
+        return new TmmTable(rows, Field(summary, "peak_bytes"), (int)Field(summary, "peak_step"),
+            (int)Field(summary, "peak_operator"), Field(summary, "lower_bound_bytes"),
+            summary.Fields["view"] is AttributeValue.Str s ? s.Value : "tflm");
+    }
+
+    /// <summary>The operator's own name, else its first output (TFLite operators have no names).</summary>
+    public static string DisplayName(Operator op) => op.Name ?? op.PresentOutputs.FirstOrDefault() ?? "";
+
+    private static long Field(AttributeValue.Record record, string name) => record.Fields[name]?.AsInt() ?? 0;
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace GraphDsl.Lowering.Tests;
+
+/// <summary>Runs a program the tests use as an oracle (the C compiler, Chromium) and captures its output.</summary>
+internal static class ExternalProcess
+{
+    public sealed record Outcome(int ExitCode, string StdOut, string StdErr)
+    {
+        public override string ToString() => $"exit {ExitCode}\n{StdOut}\n{StdErr}";
+    }
+
+    public static Outcome Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            return new Outcome(-1, stdout.Result, stderr.Result + "\n(timed out)");
+        }
+        return new Outcome(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Full path of a program on PATH, or null.</summary>
+    public static string? Find(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+            .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,58 @@
+using GraphDsl.Ir;
+
+namespace GraphDsl.Passes.Tests;
+
+/// <summary>An independent TMM computation for tests, written from the definition and straight
+/// from the IR (not from MemoryProblem/Liveness/MemoryProfile): for every step, walk every tensor
+/// and ask whether it is alive then.</summary>
+/// <remarks>Activation: not constant, not variable (TFLite Micro's arena). Alive: a graph input,
+/// or a tensor nobody writes, from step 0; otherwise from its producer's step. Until the last step
+/// for a graph output; otherwise until its last reader, or only its producer's step when unread.
+/// An operator's inputs are its distinct activation operands; its outputs are the distinct written
+/// activations it does not also read; other = alive - inputs - outputs.</remarks>
+public static class LifetimeSweepOracle
+{
+    public sealed record Row(int Operator, long Inputs, long Outputs, long Other)
+    {
+        public long Total => Inputs + Outputs + Other;
+    }
+
+    public static (Row[] Rows, long Peak, long LowerBound) Compute(Graph g, int[] order)
+    {
+        int n = order.Length;
+        var stepOf = new Dictionary<int, int>();
+        for (int s = 0; s < n; s++) stepOf[order[s]] = s;
+        var sizes = g.Tensors.Where(t => t.Kind == TensorKind.Activation)
+            .GroupBy(t => t.Name).ToDictionary(x => x.Key, x => x.First().ByteSize!.Value);
+
+        bool Alive(string tensor, int step)
+        {
+            int? producerStep = null;
+            int lastRead = -1;
+            for (int op = 0; op < g.Operators.Count; op++)
+            {
+                if (producerStep is null && g.Operators[op].Outputs.Contains(tensor)) producerStep = stepOf[op];
+                if (g.Operators[op].Inputs.Contains(tensor)) lastRead = Math.Max(lastRead, stepOf[op]);
+            }
+            int from = g.Inputs.Contains(tensor) || producerStep is null ? 0 : producerStep.Value;
+            int to = g.Outputs.Contains(tensor) ? n - 1 : Math.Max(lastRead, from);
+            return from <= step && step <= to;
+        }
+
+        var rows = new Row[n];
+        long peak = 0, bound = 0;
+        for (int s = 0; s < n; s++)
+        {
+            var op = g.Operators[order[s]];
+            var reads = op.Inputs.Where(x => x is not null && sizes.ContainsKey(x)).Distinct().ToList();
+            var writes = op.Outputs.Where(x => x is not null && sizes.ContainsKey(x)).Distinct().ToList();
+            long inputs = reads.Sum(x => sizes[x!]);
+            long outputs = writes.Where(x => !reads.Contains(x)).Sum(x => sizes[x!]);
+            long alive = sizes.Keys.Where(t => Alive(t, s)).Sum(t => sizes[t]);
+            rows[s] = new Row(order[s], inputs, outputs, alive - inputs - outputs);
+            peak = Math.Max(peak, alive);
+            bound = Math.Max(bound, inputs + outputs);
+        }
+        return (rows, peak, bound);
+    }
+}

@@ -4,6 +4,7 @@ namespace GraphDsl.Benchmarks;
 internal sealed record BenchmarkReport(
     MachineInfo Machine,
     string Command,
+    string? Script,
     string ModelsFolder,
     DateTime StartedUtc,
     TimeSpan Duration,

@@ -66,7 +66,9 @@ if (settings.RunScale)
 }
 
 var command = "dotnet run -c Release --project tests/GraphDsl.Benchmarks" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
-var report = new BenchmarkReport(machine, command, modelsFolder ?? "", started, clock.Elapsed, settings, corpus, scale);
+// The script passes exactly these arguments; the report then names both spellings.
+var script = args.SequenceEqual(["--update-readme", "README.md"]) ? "scripts/update-readme-benchmarks.sh" : null;
+var report = new BenchmarkReport(machine, command, script, modelsFolder ?? "", started, clock.Elapsed, settings, corpus, scale);
 var markdown = MarkdownReport.Render(report);
 
 var outFolder = settings.OutputFolder ?? Path.Combine(RepositoryLocation.Root ?? Environment.CurrentDirectory, "artifacts", "benchmarks");

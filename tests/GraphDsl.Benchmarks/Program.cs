@@ -25,11 +25,15 @@ if (settings.RunCorpus && (modelsFolder is null || !Directory.Exists(modelsFolde
     return 1;
 }
 
+var outFolder = settings.OutputFolder ?? Path.Combine(RepositoryLocation.Root ?? Environment.CurrentDirectory, "artifacts", "benchmarks");
+Directory.CreateDirectory(outFolder);
+
 if (settings.BenchmarkDotNet)
 {
     Environment.SetEnvironmentVariable(BenchmarkSettings.ModelsEnvironmentVariable, modelsFolder);
     // In-process: no second build of this project, which would not fit a small machine's budget.
-    var config = DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
+    var config = DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+        .WithArtifactsPath(Path.Combine(outFolder, "bdn"));
     BenchmarkRunner.Run<MicroBenchmarks>(config);
     return 0;
 }
@@ -71,8 +75,6 @@ var script = args.SequenceEqual(["--update-readme", "README.md"]) ? "scripts/upd
 var report = new BenchmarkReport(machine, command, script, modelsFolder ?? "", started, clock.Elapsed, settings, corpus, scale);
 var markdown = MarkdownReport.Render(report);
 
-var outFolder = settings.OutputFolder ?? Path.Combine(RepositoryLocation.Root ?? Environment.CurrentDirectory, "artifacts", "benchmarks");
-Directory.CreateDirectory(outFolder);
 File.WriteAllText(Path.Combine(outFolder, "benchmarks.md"), markdown);
 CsvReport.Write(report, outFolder);
 Console.WriteLine();

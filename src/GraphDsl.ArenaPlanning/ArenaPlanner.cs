@@ -10,9 +10,10 @@ namespace GraphDsl.ArenaPlanning;
 /// Stages: 1. liveness of every activation under the order; 2. reuse analysis groups activations
 /// into buffers (<see cref="ReuseAnalysis"/>); 3. the chosen strategy places the buffers;
 /// 4. offsets of the activations follow from their buffer's offset. The TensorFlow Lite Micro
-/// baseline (greedy by size, no reuse) is planned alongside; when <c>auto</c> ends above it
-/// (buffer lifetimes merged by reuse can outweigh what reuse saves), the baseline layout without
-/// reuse is kept instead, so <c>auto</c> is never worse than TensorFlow Lite Micro.
+/// baseline (greedy by size, no reuse) is planned alongside. Buffer lifetimes merged by reuse can
+/// outweigh what reuse saves, so <c>auto</c> also plans separate buffers when its reuse plan ends
+/// above the liveness peak and keeps the smaller arena, and it falls back to the baseline layout
+/// when it would end above it: <c>auto</c> is never worse than TensorFlow Lite Micro.
 /// </remarks>
 public static class ArenaPlanner
 {
@@ -59,6 +60,13 @@ public static class ArenaPlanner
         var assignment = ReuseAnalysis.Compute(problem, order, liveness, options.Reuse);
         var placement = strategy.Place(assignment.Buffers, options.Alignment, cancellation);
         var reuse = options.Reuse;
+        if (strategy is AutoStrategy && reuse != ReuseKinds.None && placement.ArenaBytes > peak)
+        {
+            // Separate buffers can reach the liveness peak, which the reuse plan missed: try them
+            // with the same strategy and keep whichever arena is smaller.
+            var plain = strategy.Place(separate.Buffers, options.Alignment, cancellation);
+            if (plain.ArenaBytes < placement.ArenaBytes) (assignment, placement, reuse) = (separate, plain, ReuseKinds.None);
+        }
         if (strategy is AutoStrategy && placement.ArenaBytes > baseline.ArenaBytes)
         {
             (assignment, placement, reuse) = (separate, baseline with { Strategy = "auto:tflm-baseline" }, ReuseKinds.None);

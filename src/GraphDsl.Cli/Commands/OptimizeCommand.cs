@@ -23,14 +23,6 @@ namespace GraphDsl.Cli.Commands;
 /// </remarks>
 public static class OptimizeCommand
 {
-    /// <summary>tmm first (the per-operator table of the stored order), then the order search;
-    /// arena must follow order (offsets depend on lifetimes, which depend on the order); verify
-    /// checks the plan before lower turns it into files.</summary>
-    public const string DefaultPipeline = "tmm,order,arena,verify,lower";
-
-    /// <summary>The "before" run: the arena pass plans the stored order (no @order yet).</summary>
-    public const string StoredPipeline = "arena";
-
     /// <summary>What runs when no MODEL is given: examples/inception.gdsl, embedded in the CLI.</summary>
     public const string DefaultModelName = "examples/inception.gdsl";
 
@@ -50,7 +42,7 @@ public static class OptimizeCommand
         var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report here." };
         var header = new Option<string?>("--header") { Description = "Write a C header with the arena plan and schedule here." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON instead of a table." };
-        var pipeline = new Option<string>("--pipeline") { Description = "Passes to run.", DefaultValueFactory = _ => DefaultPipeline };
+        var pipeline = new Option<string>("--pipeline") { Description = "Passes to run.", DefaultValueFactory = _ => OptimizePipelines.Default };
         var force = new Option<bool>("--force") { Description = "Replace output files that already exist." };
         var command = new Command("optimize", "Reorder operators and plan the arena for the smallest SRAM peak; write the optimized model.")
         {
@@ -58,7 +50,7 @@ public static class OptimizeCommand
         };
         command.SetAction(parse => Run(new Request(
             parse.GetValue(model), parse.GetValue(output), parse.GetValue(report), parse.GetValue(header),
-            parse.GetValue(json), parse.GetValue(pipeline) ?? DefaultPipeline, parse.GetValue(force))));
+            parse.GetValue(json), parse.GetValue(pipeline) ?? OptimizePipelines.Default, parse.GetValue(force))));
         return command;
     }
 
@@ -84,7 +76,7 @@ public static class OptimizeCommand
         PluginFolderLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "plugins"), catalog, diagnostics);
         if (diagnostics.HasErrors) return Fail(printer, diagnostics);
 
-        var stored = RunPipeline(StoredPipeline, model, request.Model, catalog, new ArtifactBuffer(), diagnostics);
+        var stored = RunPipeline(OptimizePipelines.Stored, OptimizePipelines.InStoredOrder(model), request.Model, catalog, new ArtifactBuffer(), diagnostics);
         if (stored is null) return Fail(printer, diagnostics);
         var artifacts = new ArtifactBuffer();
         var optimized = RunPipeline(request.Pipeline, model, request.Model, catalog, artifacts, diagnostics);
@@ -132,7 +124,7 @@ public static class OptimizeCommand
     private static Model? RunPipeline(string text, Model model, string? sourcePath, PassCatalog catalog,
         ArtifactBuffer artifacts, DiagnosticBag diagnostics)
     {
-        var passes = PipelineBinder.Bind(text, catalog, diagnostics);
+        var passes = PipelineBinder.Bind(text, catalog, diagnostics, OptimizePipelines.Established(model));
         if (passes is null) return null;
         var run = new PassManager(new PassManagerSettings { Artifacts = artifacts, SourcePath = sourcePath }).Run(model, passes);
         diagnostics.AddRange(run.Diagnostics);

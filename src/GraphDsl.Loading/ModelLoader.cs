@@ -12,7 +12,7 @@ public static class ModelLoader
     public static readonly DiagnosticDescriptor UnknownExtension = new("GD0102", Severity.Error, "'{0}' has an unsupported extension '{1}'; expected one of {2}");
 
     /// <summary>Extensions with a front end, for messages.</summary>
-    public static IReadOnlyList<string> SupportedExtensions { get; } = [".gdsl", ".tflite"];
+    public static IReadOnlyList<string> SupportedExtensions { get; } = [".gdsl", ".tflite", ".onnx"];
 
     public static ReadResult Load(string path)
     {
@@ -31,7 +31,7 @@ public static class ModelLoader
                 break;
             // Importers: one case line per binary format, e.g.
             case ".tflite": result = GraphDsl.Importers.Tflite.TfliteImporter.Import(path); break;
-            //   case ".onnx": result = OnnxImporter.Import(path, new OnnxImportOptions()); break;
+            case ".onnx": result = GraphDsl.Importers.Onnx.OnnxImporter.Import(path, new GraphDsl.Importers.Onnx.OnnxImportOptions()); break;
             default:
                 return ReadResult.Failure(Diagnostic.Create(UnknownExtension, new ModelLocation(path, ""), path,
                     extension.Length == 0 ? "(none)" : extension, string.Join(", ", SupportedExtensions)));

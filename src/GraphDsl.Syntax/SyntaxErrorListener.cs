@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Antlr4.Runtime;
 using GraphDsl.Ir.Diagnostics;
 
@@ -44,8 +45,24 @@ internal sealed class SyntaxErrorListener : IAntlrErrorListener<int>, IAntlrErro
         else if (_count == MaxErrors) _diagnostics.Report(SyntaxDiagnostics.TooManyErrors, new SourceSpan(_path, line, column + 1, length), MaxErrors - 1);
     }
 
-    /// <summary>ANTLR's messages, with the end of input named in words.</summary>
-    private static string Rephrase(string msg) => Printable(msg.Replace("'<EOF>'", "end of file").Replace("<EOF>", "end of file"));
+    /// <summary>ANTLR's messages in the words of the language: "unexpected ']'; expected one of
+    /// {...}", token kinds named as the README names them, the end of input named in words.</summary>
+    private static string Rephrase(string msg)
+    {
+        msg = msg.Replace("'<EOF>'", "end of file").Replace("<EOF>", "end of file");
+        msg = Regex.Replace(msg, "^(extraneous|mismatched) input (.*) expecting ", "unexpected $2; expected ");
+        msg = Regex.Replace(msg, "^missing (.*) at ", "missing $1 before ");
+        msg = Regex.Replace(msg, "^no viable alternative at input ", "cannot parse ");
+        msg = Regex.Replace(msg, @"\b(ID|STRING|INT|FLOAT|BYTES)\b", m => m.Value switch
+        {
+            "ID" => "identifier",
+            "STRING" => "string",
+            "INT" => "integer",
+            "FLOAT" => "float",
+            _ => "bytes",
+        });
+        return Printable(msg);
+    }
 
     private static string Printable(string s) =>
         new(s.Select(c => char.IsControl(c) && c != '\t' ? '?' : c).ToArray());

@@ -1,0 +1,43 @@
+using GraphDsl.ArenaPlanning;
+using GraphDsl.Ir;
+using GraphDsl.Ir.Diagnostics;
+
+namespace GraphDsl.Passes.ArenaPlan;
+
+/// <summary>The <c>arena</c> pass: places every activation of the main graph in one arena under
+/// the current execution order (<c>@order</c> when present) and writes <c>@arena</c>,
+/// <c>@alias</c> and <c>@arena_plan</c> annotations.</summary>
+public sealed class ArenaPass : IGraphPass
+{
+    public PassDescriptor Descriptor { get; } = new(
+        "arena",
+        "Place activations in one arena (reuse: views, in-place, concat; strategies incl. CP-SAT) and compare with TFLite Micro's greedy planner",
+        PassKind.Analysis,
+        Requires: [],
+        Provides: ["arena"],
+        Options:
+        [
+            PassOption.Int("align", 16, "Byte alignment of every buffer (TFLite Micro uses 16)."),
+            PassOption.Text("strategy", "auto", "Placement: " + string.Join(", ", ArenaStrategies.Names) + "."),
+            PassOption.Text("reuse", "all", "Reuse beyond liveness: all, none, views, inplace, concat, or kinds joined by '+'."),
+            PassOption.Int("budget-ms", 1000, "CP-SAT time budget in milliseconds."),
+        ],
+        Reports: ArenaDiagnostics.Planning);
+
+    public PassResult Run(Model model, PassContext context)
+    {
+        var location = PassLocation.Of(model, context);
+        var reuseText = context.Options.Get<string>("reuse");
+        if (!ReuseKindsText.TryParse(reuseText, out var reuse))
+        {
+            context.Diagnostics.Report(ArenaDiagnostics.UnknownReuse, location, reuseText, string.Join(", ", ReuseKindsText.KnownNames));
+            return PassResult.Unchanged(model);
+        }
+        var options = new ArenaPlanOptions(context.Options.Get<long>("align"), context.Options.Get<string>("strategy"),
+            reuse, context.Options.Get<long>("budget-ms"));
+        var plan = ArenaPlanner.Plan(model.Main, null, options, context.Diagnostics, location, context.Cancellation);
+        if (plan is null) return PassResult.Unchanged(model);
+        var problem = GraphDsl.Analysis.MemoryProblem.Create(model.Main);
+        return PassResult.From(model, model.WithMain(ArenaAnnotations.Write(model.Main, problem, plan)));
+    }
+}

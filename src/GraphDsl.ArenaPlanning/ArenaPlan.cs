@@ -1,0 +1,30 @@
+namespace GraphDsl.ArenaPlanning;
+
+/// <summary>The result of planning one graph under one execution order.</summary>
+/// <param name="Offsets">Absolute arena offset of each activation id.</param>
+/// <param name="PeakBytes">Liveness peak with every activation in its own bytes.</param>
+/// <param name="AdjustedPeakBytes">Liveness peak counting shared bytes once (the floor for this plan's reuse decisions).</param>
+/// <param name="TflmGreedyArenaBytes">What TensorFlow Lite Micro's greedy planner needs for the same order, without reuse.</param>
+/// <param name="ProvenMinimal">No placement of the same buffers in the same order fits in less.</param>
+public sealed record ArenaPlan(
+    IReadOnlyList<int> Order,
+    BufferAssignment Assignment,
+    ArenaPlacement Placement,
+    long[] Offsets,
+    long ArenaBytes,
+    long PeakBytes,
+    long AdjustedPeakBytes,
+    long TflmGreedyArenaBytes,
+    string Strategy,
+    bool ProvenMinimal,
+    long Alignment,
+    ReuseKinds Reuse)
+{
+    /// <summary>Share of the arena not explained by the adjusted peak: 0 means no byte is lost to
+    /// gaps between buffers at the fullest step.</summary>
+    public double Fragmentation => ArenaBytes == 0 ? 0 : (double)(ArenaBytes - AdjustedPeakBytes) / ArenaBytes;
+
+    /// <summary>The placement in the form the verifier checks.</summary>
+    public ArenaLayout ToLayout(IReadOnlyList<long> sizes) =>
+        new(Offsets.Select(o => (long?)o).ToArray(), sizes.Select(s => (long?)s).ToArray(), Assignment.Aliases, ArenaBytes, Alignment);
+}

@@ -1,0 +1,52 @@
+using GraphDsl.Ir;
+
+namespace GraphDsl.ArenaPlanning;
+
+/// <summary>Which operator types (TFLite builtin names and ONNX op types) can share bytes between
+/// an input and their output, and in which way.</summary>
+public static class ReusableOperators
+{
+    /// <summary>Operators whose output is their first input reinterpreted: same bytes, new shape.</summary>
+    public static readonly IReadOnlySet<string> Views = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "RESHAPE", "SQUEEZE", "EXPAND_DIMS",
+        "Reshape", "Squeeze", "Unsqueeze", "Flatten", "Identity", "Dropout",
+    };
+
+    /// <summary>Operators where output element i depends only on element i of the full-size input
+    /// (other inputs may broadcast), so the output may be written over that input.</summary>
+    public static readonly IReadOnlySet<string> Elementwise = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "ADD", "SUB", "MUL", "DIV", "RELU", "RELU6", "RELU_N1_TO_1", "RELU_0_TO_1", "LEAKY_RELU",
+        "PRELU", "LOGISTIC", "TANH", "HARD_SWISH", "ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT",
+        "SQUARE", "MINIMUM", "MAXIMUM", "ELU", "GELU", "QUANTIZE", "DEQUANTIZE",
+        "Add", "Sub", "Mul", "Div", "Sum", "Relu", "LeakyRelu", "PRelu", "Sigmoid", "HardSigmoid",
+        "HardSwish", "Tanh", "Clip", "BatchNormalization", "Abs", "Neg", "Exp", "Log", "Sqrt",
+        "Min", "Max", "Elu", "Selu", "Erf", "Gelu", "QuantizeLinear", "DequantizeLinear",
+    };
+
+    /// <summary>Operators that join their inputs along the <c>axis</c> attribute.</summary>
+    public static readonly IReadOnlySet<string> Concats = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "CONCATENATION", "Concat",
+    };
+
+    /// <summary>The concat axis, normalized to 0..rank-1, or null when absent or out of range.</summary>
+    public static int? ConcatAxis(Operator op, int rank)
+    {
+        if (op.Attributes["axis"]?.AsInt() is not { } axis) return null;
+        if (axis < 0) axis += rank;
+        return axis >= 0 && axis < rank ? (int)axis : null;
+    }
+
+    /// <summary>True when every input of a concat along <paramref name="axis"/> is one contiguous
+    /// byte range of the output: all dimensions before the axis are 1 (NCHW channel concat with
+    /// batch 1). NHWC channel concat interleaves inputs per pixel, so it is contiguous only when
+    /// H*W == 1.</summary>
+    public static bool IsContiguousConcat(Shape output, int axis)
+    {
+        for (int d = 0; d < axis; d++)
+            if (output.Dims[d].Value != 1) return false;
+        return output.IsFullyKnown;
+    }
+}

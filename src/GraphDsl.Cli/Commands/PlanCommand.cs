@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using GraphDsl.Analysis;
+using GraphDsl.ArenaPlanning;
+using GraphDsl.Ir.Diagnostics;
+using GraphDsl.Loading;
+
+namespace GraphDsl.Cli.Commands;
+
+/// <summary><c>graphdsl plan MODEL [--align 16] [--strategy auto] [--reuse all] [--budget-ms 1000] [--json]</c>:
+/// plans the activation arena of the main graph in its current order and prints the arena, the
+/// liveness peaks, TFLite Micro's greedy arena for comparison and what each reuse kind saves.</summary>
+/// <remarks>Calls the planning library directly: the pass manager is not part of the CLI yet.
+/// Once it is, this command is the pipeline <c>arena{...},verify</c> plus this report.</remarks>
+public static class PlanCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("MODEL") { Description = "Model to plan (.gdsl, .tflite, ...)." };
+        var align = new Option<long>("--align") { Description = "Buffer alignment in bytes.", DefaultValueFactory = _ => 16 };
+        var strategy = new Option<string>("--strategy") { Description = "Placement strategy: " + string.Join(", ", ArenaStrategies.Names) + ".", DefaultValueFactory = _ => "auto" };
+        var reuse = new Option<string>("--reuse") { Description = "Reuse kinds: all, none, views, inplace, concat, or joined by '+'.", DefaultValueFactory = _ => "all" };
+        var budget = new Option<long>("--budget-ms") { Description = "CP-SAT time budget in milliseconds.", DefaultValueFactory = _ => 1000 };
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
+        var command = new Command("plan", "Plan the activation arena and compare it with TFLite Micro's greedy planner.")
+            { file, align, strategy, reuse, budget, json };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            var printer = new DiagnosticPrinter(Console.Error);
+            var loaded = ModelLoader.Load(path);
+            printer.Print(loaded.Diagnostics);
+            if (!loaded.Succeeded) return 1;
+            var bag = new DiagnosticBag();
+            var location = new ModelLocation(path, loaded.Model!.Main.Name);
+            var reuseText = parse.GetValue(reuse)!;
+            if (!ReuseKindsText.TryParse(reuseText, out var kinds))
+                bag.Report(ArenaDiagnostics.UnknownReuse, location, reuseText, string.Join(", ", ReuseKindsText.KnownNames));
+            var options = new ArenaPlanOptions(parse.GetValue(align), parse.GetValue(strategy)!, kinds, parse.GetValue(budget));
+            var graph = loaded.Model.Main;
+            var plan = bag.HasErrors ? null : ArenaPlanner.Plan(graph, null, options, bag, location);
+            if (plan is null)
+            {
+                printer.Print(bag);
+                return 1;
+            }
+            var problem = MemoryProblem.Create(graph);
+            var violations = ArenaPlanVerifier.Verify(problem, plan.Order, plan.ToLayout(problem.Size));
+            printer.Print(violations);
+            var savings = ReuseSavings.Measure(problem, plan.Order, options, ArenaStrategies.Create(options.Strategy, new ArenaStrategyOptions(options.BudgetMilliseconds))!);
+            Console.Out.Write(parse.GetValue(json) ? Json(path, plan, savings, violations.Count == 0) : Text(path, plan, savings, violations.Count == 0));
+            return violations.Count == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static string Text(string path, ArenaPlan plan, ReuseSavings savings, bool verified)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var lines = new List<string>
+        {
+            $"{Path.GetFileName(path)}: arena {plan.ArenaBytes} B ({plan.Strategy}{(plan.ProvenMinimal ? ", proven minimal for this order" : "")}), align {plan.Alignment}",
+            $"  liveness peak {plan.PeakBytes} B, in-place-adjusted peak {plan.AdjustedPeakBytes} B, fragmentation {plan.Fragmentation.ToString("P1", c)}",
+            $"  TFLite Micro greedy arena {plan.TflmGreedyArenaBytes} B; verify: {(verified ? "ok" : "FAILED")}",
+            "  reuse      arena B   adjusted peak B   saved B",
+        };
+        lines.AddRange(savings.Entries.Select(e => string.Create(c,
+            $"  {ReuseKindsText.Format(e.Reuse),-8} {e.ArenaBytes,9} {e.AdjustedPeakBytes,17} {e.SavedBytes,9}")));
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
+    private static string Json(string path, ArenaPlan plan, ReuseSavings savings, bool verified)
+    {
+        var document = new Dictionary<string, object>
+        {
+            ["model"] = Path.GetFileName(path),
+            ["arena_bytes"] = plan.ArenaBytes,
+            ["peak_bytes"] = plan.PeakBytes,
+            ["adjusted_peak_bytes"] = plan.AdjustedPeakBytes,
+            ["tflm_greedy_arena_bytes"] = plan.TflmGreedyArenaBytes,
+            ["strategy"] = plan.Strategy,
+            ["proven_minimal"] = plan.ProvenMinimal,
+            ["align"] = plan.Alignment,
+            ["fragmentation"] = Math.Round(plan.Fragmentation, 6),
+            ["reuse"] = ReuseKindsText.Format(plan.Reuse),
+            ["verified"] = verified,
+            ["reuse_savings"] = savings.Entries.ToDictionary(e => ReuseKindsText.Format(e.Reuse), e => new Dictionary<string, long>
+            {
+                ["arena_bytes"] = e.ArenaBytes, ["adjusted_peak_bytes"] = e.AdjustedPeakBytes, ["saved_bytes"] = e.SavedBytes,
+            }),
+        };
+        return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+    }
+}

@@ -33,9 +33,9 @@ public sealed class OptimizeCommandTests : IDisposable
         PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
         var run = Graphdsl("optimize", "-o", P("inception.gdsl"), "--header", P("inception.h"));
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("embedded default model examples/inception.gdsl", run.StdOut);
+        Assert.Contains("embedded default model examples/inception_exported.gdsl", run.StdOut);
         Assert.Matches(new Regex(@"peak live activations\s+[\d,]+\s+[\d,]+"), run.StdOut);
-        Assert.Contains("#define INCEPTION_ARENA_SIZE", File.ReadAllText(P("inception.h")));
+        Assert.Contains("#define INCEPTION_EXPORTED_ARENA_SIZE", File.ReadAllText(P("inception.h")));
         // The written text is a planned model: optimizing it again with only verify,lower works.
         var again = Graphdsl("optimize", P("inception.gdsl"), "--pipeline", "verify,lower", "-o", P("again.gdsl"));
         Assert.True(again.ExitCode == 0, again.ToString());

@@ -24,7 +24,7 @@ namespace GraphDsl.Cli.Commands;
 public static class OptimizeCommand
 {
     /// <summary>What runs when no MODEL is given: examples/inception.gdsl, embedded in the CLI.</summary>
-    public const string DefaultModelName = "examples/inception.gdsl";
+    public const string DefaultModelName = "examples/inception_exported.gdsl";
 
     private const string DefaultModelResource = "GraphDsl.Cli.DefaultModel.gdsl";
 

@@ -239,12 +239,11 @@ internal sealed class TfliteModelReader
     {
         var typeCode = t.Int8(F.Tensor.Type);
         if (TfliteTensorTypes.ToDataType(typeCode) is not { } elementType)
-            throw new TfliteModelException(TfliteDiagnostics.UnsupportedTensorType, Where, string.Format(CultureInfo.InvariantCulture,
-                TfliteDiagnostics.UnsupportedTensorType.MessageFormat, TfliteTensorTypes.NameOf(typeCode)));
+            throw new TfliteModelException(TfliteDiagnostics.UnsupportedTensorType, Where, TfliteTensorTypes.NameOf(typeCode));
 
         var dims = t.Vector(F.Tensor.Shape, 4)?.ToInt32Array() ?? [];
         var shape = new Shape(dims.Select(d => d >= 0 ? Dim.Known(d) : Dim.Unknown).ToEquatableArray());
-        CheckSize(shape, elementType);
+        CheckSize(shape);
         var type = new TensorType(elementType, shape);
 
         uint bufferIndex = t.UInt32(F.Tensor.Buffer);
@@ -283,7 +282,8 @@ internal sealed class TfliteModelReader
         };
     }
 
-    private void CheckSize(Shape shape, DataType elementType)
+    /// <summary>Rejects shapes whose bit count would overflow a long, so ByteSize never throws.</summary>
+    private void CheckSize(Shape shape)
     {
         long count = 1;
         foreach (var d in shape.Dims)
@@ -293,7 +293,6 @@ internal sealed class TfliteModelReader
                 throw new TfliteModelException(TfliteDiagnostics.BadReference, Where, $"shape {shape} has too many elements to size");
             count *= v;
         }
-        _ = elementType;
     }
 
     private Quantization? ReadQuantization(FlatBufferTable t, List<(string, AttributeValue)> attributes)

@@ -74,6 +74,17 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
+    public void Tensor_type_without_an_element_type_names_the_tensor()
+    {
+        var m = SampleModels.Rich();
+        m.Subgraphs[0].Tensors[2] = m.Subgraphs[0].Tensors[2] with { Type = 13 }; // RESOURCE
+        var d = SingleError(TfliteImporter.Import(m.Build(), Path));
+        Assert.Equal("GD2105", d.Id);
+        Assert.Equal("tensor type RESOURCE has no element type in GraphDsl", d.Message);
+        Assert.Equal("bad.tflite#subgraph0/tensor2", d.Location!.ToString());
+    }
+
+    [Fact]
     public void Missing_file_is_reported_not_thrown()
     {
         var result = TfliteImporter.Import("/nonexistent/dir/model.tflite");

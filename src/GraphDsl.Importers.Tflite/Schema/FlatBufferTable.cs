@@ -82,7 +82,6 @@ internal readonly struct FlatBufferTable
     public byte UInt8(int id, byte fallback = 0) => FieldPosition(id, 1) is var p and not 0 ? _bb.Get(p) : fallback;
     public sbyte Int8(int id, sbyte fallback = 0) => FieldPosition(id, 1) is var p and not 0 ? _bb.GetSbyte(p) : fallback;
     public bool Bool(int id, bool fallback = false) => FieldPosition(id, 1) is var p and not 0 ? _bb.Get(p) != 0 : fallback;
-    public short Int16(int id, short fallback = 0) => FieldPosition(id, 2) is var p and not 0 ? _bb.GetShort(p) : fallback;
     public int Int32(int id, int fallback = 0) => FieldPosition(id, 4) is var p and not 0 ? _bb.GetInt(p) : fallback;
     public uint UInt32(int id, uint fallback = 0) => FieldPosition(id, 4) is var p and not 0 ? _bb.GetUint(p) : fallback;
     public long Int64(int id, long fallback = 0) => FieldPosition(id, 8) is var p and not 0 ? _bb.GetLong(p) : fallback;
@@ -105,8 +104,10 @@ internal readonly struct FlatBufferTable
 
     public string? String(int id) => Vector(id, 1)?.AsString();
 
-    /// <summary>The bytes of the table's inline part (soffset and fields), for opaque copies.</summary>
-    public byte[] InlineBytes() => _bb.ToArray<byte>(Position, _tableSize);
+    /// <summary>The bytes of the table's inline fields, for opaque attributes. The leading soffset
+    /// to the vtable is left out because it depends only on where the table sits in the file, so a
+    /// scalar-only table gives the same bytes wherever a writer put it.</summary>
+    public byte[] InlineBytes() => _bb.ToArray<byte>(Position + 4, _tableSize - 4);
 
     /// <summary>Byte offsets of the table's fields inside the table (0 = absent), by field id.</summary>
     public int[] FieldOffsets()
@@ -116,11 +117,7 @@ internal readonly struct FlatBufferTable
         return offsets;
     }
 
-    /// <summary>Size in bytes of the table's inline part.</summary>
-    public int InlineSize => _tableSize;
-
     internal ByteBuffer Buffer => _bb;
-    internal int BufferLength => _length;
 
     internal static string DecodeUtf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

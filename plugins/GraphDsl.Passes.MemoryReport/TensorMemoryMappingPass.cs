@@ -17,7 +17,6 @@ namespace GraphDsl.Passes.MemoryReport;
 public sealed class TensorMemoryMappingPass : IGraphPass
 {
     public const string Name = "tmm";
-    public const string TmmAnnotation = "tmm";
 
     public PassDescriptor Descriptor { get; } = new(
         Name,
@@ -71,7 +70,7 @@ public sealed class TensorMemoryMappingPass : IGraphPass
         var annotated = graph with
         {
             Operators = operators.ToEquatableArray(),
-            Annotations = graph.Annotations.With(TmmAnnotation, Record(
+            Annotations = graph.Annotations.With(WellKnownAnnotations.Tmm, Record(
                 ("peak_bytes", profile.PeakBytes), ("peak_step", profile.PeakStep), ("peak_operator", peakOperator),
                 ("lower_bound_bytes", profile.LowerBoundBytes), ("view", viewName))),
         };

@@ -12,7 +12,7 @@ public sealed class OrderSearchPass : IGraphPass
 {
     public const string BudgetOption = "budget-ms";
     public const string MaxStatesOption = "max-states";
-    public const string SummaryAnnotation = "order_search";
+    public const string SummaryAnnotation = OrderSearchAnnotations.Summary;
 
     public PassDescriptor Descriptor { get; } = new(
         "order",

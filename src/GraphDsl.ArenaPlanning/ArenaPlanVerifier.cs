@@ -102,15 +102,7 @@ public static class ArenaPlanVerifier
             long total = 0;
             var live = Enumerable.Range(0, problem.TensorCount).Where(t => liveness.IsLiveAt(t, step));
             foreach (var members in live.GroupBy(family))
-            {
-                long reach = long.MinValue;
-                foreach (var t in members.OrderBy(start))
-                {
-                    long from = Math.Max(start(t), reach);
-                    if (end(t) > from) total += end(t) - from;
-                    reach = Math.Max(reach, end(t));
-                }
-            }
+                total += ByteRanges.Covered(members.Select(t => (start(t), end(t))));
             if (total > peak) (peak, peakStep) = (total, step);
         }
         return (peak, peakStep);

@@ -47,20 +47,8 @@ public sealed record BufferAssignment(
         return peak;
     }
 
-    private long UnionOfLiveRanges(MemoryProblem problem, Liveness liveness, int[] members, int step)
-    {
-        var ranges = members.Where(t => liveness.IsLiveAt(t, step))
-            .Select(t => (Start: OffsetInBuffer[t], End: OffsetInBuffer[t] + problem.Size[t]))
-            .OrderBy(r => r.Start);
-        long covered = 0, reach = long.MinValue;
-        foreach (var (start, end) in ranges)
-        {
-            long from = Math.Max(start, reach);
-            if (end > from) covered += end - from;
-            reach = Math.Max(reach, end);
-        }
-        return covered;
-    }
+    private long UnionOfLiveRanges(MemoryProblem problem, Liveness liveness, int[] members, int step) =>
+        ByteRanges.Covered(members.Where(t => liveness.IsLiveAt(t, step)).Select(t => (OffsetInBuffer[t], OffsetInBuffer[t] + problem.Size[t])));
 
     /// <summary>Each activation in its own buffer, living exactly as long as the activation.</summary>
     public static BufferAssignment Separate(MemoryProblem problem, Liveness liveness) => new(

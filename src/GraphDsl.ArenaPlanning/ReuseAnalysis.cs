@@ -136,6 +136,7 @@ public static class ReuseAnalysis
     private sealed class BufferTrees
     {
         private readonly MemoryProblem _problem;
+        private readonly Liveness _liveness;
         private readonly int[] _root;
         private readonly long[] _offset;
         private readonly List<int>[] _members;
@@ -145,6 +146,7 @@ public static class ReuseAnalysis
         public BufferTrees(MemoryProblem problem, Liveness liveness)
         {
             _problem = problem;
+            _liveness = liveness;
             int n = problem.TensorCount;
             _root = Enumerable.Range(0, n).ToArray();
             _offset = new long[n];
@@ -186,7 +188,12 @@ public static class ReuseAnalysis
                 int r = roots[b];
                 bufferOfRoot[r] = b;
                 long size = _members[r].Max(m => _offset[m] + _problem.Size[m]);
-                buffers[b] = new BufferInterval(b, size, _first[r], _last[r]);
+                buffers[b] = _members[r].Count == 1
+                    ? new BufferInterval(b, size, _first[r], _last[r])
+                    : new BufferInterval(b, size, _first[r], _last[r])
+                    {
+                        Parts = _members[r].Select(m => new BufferPart(_offset[m], _problem.Size[m], _liveness.First[m], _liveness.Last[m])).ToArray(),
+                    };
             }
             var bufferOf = _root.Select(r => bufferOfRoot[r]).ToArray();
             return new BufferAssignment(buffers, bufferOf, (long[])_offset.Clone(), aliases);

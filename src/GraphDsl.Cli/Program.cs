@@ -14,6 +14,9 @@ public static class Program
         root.Subcommands.Add(Commands.PrintCommand.Create());
         root.Subcommands.Add(Commands.ImportCommand.Create());
         root.Subcommands.Add(Commands.OptimizeCommand.Create());
+        root.Subcommands.Add(Commands.PassesCommand.Create());
+        root.Subcommands.Add(Commands.RunCommand.Create());
+        root.Subcommands.Add(Commands.TmmCommand.Create());
         root.Subcommands.Add(Commands.OrderCommand.Create());
         root.Subcommands.Add(Commands.PlanCommand.Create());
         return CommandRunner.Invoke(root, args);

@@ -62,10 +62,12 @@ internal sealed class ConstValue
 
     /// <summary>A new constant of <paramref name="shape"/> whose element at each output position
     /// is this constant's element at the flat index <paramref name="source"/> returns for the
-    /// output's multi-index (Gather, Slice, Transpose, Expand all reduce to this).</summary>
-    public ConstValue Remap(long[] shape, Func<long[], long> source)
+    /// output's multi-index (Gather, Slice, Transpose, Expand all reduce to this). Null when the
+    /// result would exceed <see cref="MaxElements"/>.</summary>
+    public ConstValue? Remap(long[] shape, Func<long[], long> source)
     {
         long n = shape.Aggregate(1L, (a, b) => a * b);
+        if (n > MaxElements) return null;
         var index = new long[shape.Length];
         var ints = IsInteger ? new long[n] : null;
         var reals = IsInteger ? null : new double[n];

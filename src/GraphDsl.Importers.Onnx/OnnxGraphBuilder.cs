@@ -180,7 +180,7 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>Kahn's algorithm, always taking the lowest stored index that is ready, so a
-    /// correctly sorted file keeps its stored order. Null (and GD2105) on a cycle.</summary>
+    /// correctly sorted file keeps its stored order. Null (and GD2205) on a cycle.</summary>
     private List<int>? TopologicalOrder(GraphProto graph)
     {
         int n = graph.Node.Count;

@@ -10,7 +10,7 @@ public sealed record OnnxImportOptions
     public IReadOnlyDictionary<string, long> DimValues { get; init; } = new Dictionary<string, long>();
 
     /// <summary>Used for a dynamic graph-input dimension that has no name or no value in
-    /// <see cref="DimValues"/>; every use is reported as a warning (GD2108) so a wrong guess is
+    /// <see cref="DimValues"/>; every use is reported as a warning (GD2208) so a wrong guess is
     /// visible. 1 is the edge-inference case (one sample per invocation).</summary>
     public long DefaultDynamicDim { get; init; } = 1;
 }

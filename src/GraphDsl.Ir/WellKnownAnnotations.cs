@@ -13,6 +13,10 @@ public static class WellKnownAnnotations
     /// <summary>On an operator: activation bytes while it runs (<c>@memory(inputs=.., outputs=.., other=.., total=..)</c>).</summary>
     public const string Memory = "memory";
 
+    /// <summary>On the main graph: the TMM summary of the current order
+    /// (<c>@tmm(peak_bytes=.., peak_step=.., peak_operator=.., lower_bound_bytes=.., view=..)</c>).</summary>
+    public const string Tmm = "tmm";
+
     /// <summary>On a tensor: it shares the bytes of another tensor (<c>@alias(of="x", offset=0, reason="view")</c>).</summary>
     public const string Alias = "alias";
 }

@@ -14,7 +14,11 @@ public static class ModelLoader
     /// <summary>Extensions with a front end, for messages.</summary>
     public static IReadOnlyList<string> SupportedExtensions { get; } = [".gdsl", ".tflite", ".onnx"];
 
-    public static ReadResult Load(string path)
+    public static ReadResult Load(string path) => Load(path, new GraphDsl.Importers.Onnx.OnnxImportOptions());
+
+    /// <summary>As <see cref="Load(string)"/>, with the values of symbolic ONNX dimensions
+    /// (<c>--dim batch=1</c>).</summary>
+    public static ReadResult Load(string path, GraphDsl.Importers.Onnx.OnnxImportOptions onnxOptions)
     {
         if (Directory.Exists(path))
             return ReadResult.Failure(Diagnostic.Create(FileNotFound, new ModelLocation(path, ""), path, "it is a directory, not a file"));
@@ -31,7 +35,7 @@ public static class ModelLoader
                 break;
             // Importers: one case line per binary format, e.g.
             case ".tflite": result = GraphDsl.Importers.Tflite.TfliteImporter.Import(path); break;
-            case ".onnx": result = GraphDsl.Importers.Onnx.OnnxImporter.Import(path, new GraphDsl.Importers.Onnx.OnnxImportOptions()); break;
+            case ".onnx": result = GraphDsl.Importers.Onnx.OnnxImporter.Import(path, onnxOptions); break;
             default:
                 return ReadResult.Failure(Diagnostic.Create(UnknownExtension, new ModelLocation(path, ""), path,
                     extension.Length == 0 ? "(none)" : extension, string.Join(", ", SupportedExtensions)));

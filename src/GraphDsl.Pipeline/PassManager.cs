@@ -8,21 +8,32 @@ namespace GraphDsl.Pipeline;
 /// <remarks>
 /// For each pass, in order:
 /// 1. stop if cancellation was requested (Ctrl+C): status Cancelled;
-/// 2. instruments' BeforePass (verification of the input, timers);
+/// 2. instruments' BeforePass (IrVerifier on the input of the first pass, timers);
 /// 3. run the pass on a dedicated thread with a token that fires on Ctrl+C or when the pass
 ///    exceeds its time budget; a pass that does not return within the grace period after that is
 ///    abandoned (its thread is a background thread and its result is ignored) and reported;
 ///    an exception from the pass is reported with the pass name and plugin folder;
 /// 4. check <c>Changed == false</c> implies the same instance;
-/// 5. instruments' AfterPass (print IR, timing, verification of the output);
+/// 5. instruments' AfterPass (IrVerifier on the output, print IR, timing);
 /// 6. stop on any Error.
 /// The input model is never modified (the IR is immutable); the manager writes no files.
 /// </remarks>
-public sealed class PassManager(PassManagerSettings settings)
+public sealed class PassManager
 {
+    private readonly PassManagerSettings _settings;
+    private readonly IReadOnlyList<IPassInstrument> _instruments;
+
+    public PassManager(PassManagerSettings settings)
+    {
+        _settings = settings;
+        _instruments = settings.Verify is { } verify
+            ? [new Instruments.IrVerificationInstrument(verify), .. settings.Instruments]
+            : settings.Instruments;
+    }
+
     public PassManager() : this(new PassManagerSettings()) { }
 
-    public PassManagerSettings Settings => settings;
+    public PassManagerSettings Settings => _settings;
 
     public PipelineRun Run(Model model, IReadOnlyList<ScheduledPass> pipeline, CancellationToken cancellation = default)
     {
@@ -33,7 +44,7 @@ public sealed class PassManager(PassManagerSettings settings)
             if (cancellation.IsCancellationRequested)
                 return new PipelineRun(current, diagnostics.ToList(), PipelineStatus.Cancelled, index);
             var pass = pipeline[index];
-            foreach (var instrument in settings.Instruments) instrument.BeforePass(pass, index, current, diagnostics);
+            foreach (var instrument in _instruments) instrument.BeforePass(pass, index, current, diagnostics);
             if (diagnostics.HasErrors)
                 return new PipelineRun(current, diagnostics.ToList(), PipelineStatus.Failed, index);
 
@@ -49,7 +60,7 @@ public sealed class PassManager(PassManagerSettings settings)
                 diagnostics.Report(PipelineDiagnostics.ChangedWithoutNewInstance, null, pass.Name, pass.Registration.Source, "it returned no model");
                 result = null;
             }
-            foreach (var instrument in settings.Instruments) instrument.AfterPass(pass, index, result, diagnostics);
+            foreach (var instrument in _instruments) instrument.AfterPass(pass, index, result, diagnostics);
 
             if (result is null && cancellation.IsCancellationRequested)
                 return new PipelineRun(current, diagnostics.ToList(), PipelineStatus.Cancelled, index);
@@ -65,11 +76,11 @@ public sealed class PassManager(PassManagerSettings settings)
     {
         using var passToken = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var passDiagnostics = new DiagnosticBag();
-        IProgress<PassProgress> reporter = settings.Progress is { } sink
+        IProgress<PassProgress> reporter = _settings.Progress is { } sink
             ? new ForwardingProgress(p => sink.Report(new PipelineProgress(pass.Name, index, count, p)))
             : new ForwardingProgress(_ => { });
-        var context = new PassContext(pass.Options, passDiagnostics, settings.Artifacts, reporter, settings.SourcePath, passToken.Token);
-        settings.Progress?.Report(new PipelineProgress(pass.Name, index, count, new PassProgress("started")));
+        var context = new PassContext(pass.Options, passDiagnostics, _settings.Artifacts, reporter, _settings.SourcePath, passToken.Token);
+        _settings.Progress?.Report(new PipelineProgress(pass.Name, index, count, new PassProgress("started")));
 
         // A dedicated (background) thread, so an abandoned pass cannot starve the thread pool or
         // keep the process alive.
@@ -77,15 +88,15 @@ public sealed class PassManager(PassManagerSettings settings)
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         bool overBudget = false;
-        if (!WaitOrCancelled(task, settings.PassTimeout, cancellation))
+        if (!WaitOrCancelled(task, _settings.PassTimeout, cancellation))
         {
             overBudget = !cancellation.IsCancellationRequested;
             passToken.Cancel();
-            if (!WaitOrCancelled(task, settings.GracePeriod, CancellationToken.None))
+            if (!WaitOrCancelled(task, _settings.GracePeriod, CancellationToken.None))
             {
                 if (overBudget)
                     diagnostics.Report(PipelineDiagnostics.PassTimedOut, new ModelLocation(pass.Registration.Source, ""),
-                        pass.Name, pass.Registration.Source, Describe(settings.PassTimeout), Describe(settings.GracePeriod));
+                        pass.Name, pass.Registration.Source, Describe(_settings.PassTimeout), Describe(_settings.GracePeriod));
                 return null;
             }
         }
@@ -93,7 +104,7 @@ public sealed class PassManager(PassManagerSettings settings)
         if (overBudget)
         {
             diagnostics.Report(PipelineDiagnostics.PassCancelledOverBudget, new ModelLocation(pass.Registration.Source, ""),
-                pass.Name, pass.Registration.Source, Describe(settings.PassTimeout));
+                pass.Name, pass.Registration.Source, Describe(_settings.PassTimeout));
             return null;
         }
         if (task.IsFaulted)

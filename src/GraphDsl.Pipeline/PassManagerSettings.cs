@@ -1,3 +1,5 @@
+using GraphDsl.Ir;
+using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Passes;
 
 namespace GraphDsl.Pipeline;
@@ -13,7 +15,11 @@ public sealed record PassManagerSettings
     /// <summary>How long a cancelled pass may take to return before it is abandoned.</summary>
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Extra instruments (printing, timing); they run after the IR verification.</summary>
     public IReadOnlyList<IPassInstrument> Instruments { get; init; } = [];
+
+    /// <summary>Checks the IR before the first pass and after each pass; null turns it off.</summary>
+    public Func<Model, IEnumerable<Diagnostic>>? Verify { get; init; } = IrVerifier.Verify;
 
     public IProgress<PipelineProgress>? Progress { get; init; }
 

@@ -15,6 +15,9 @@ public static class PipelineDiagnostics
     public static readonly DiagnosticDescriptor ChangedWithoutNewInstance = new("GD3007", Severity.Error, "pass '{0}' ({1}) broke the contract: {2}");
     public static readonly DiagnosticDescriptor VerificationFailed = new("GD3008", Severity.Error, "the IR is invalid after pass '{0}': {1}");
     public static readonly DiagnosticDescriptor EmptyPipeline = new("GD3009", Severity.Error, "the pipeline is empty; known passes: {0}");
+    public static readonly DiagnosticDescriptor OrderFileEntry = new("GD3010", Severity.Error, "order file: '{0}' is not an operator index");
+    public static readonly DiagnosticDescriptor OrderFileNotPermutation = new("GD3011", Severity.Error, "order file: {0}");
+    public static readonly DiagnosticDescriptor OrderFileNotTopological = new("GD3012", Severity.Error, "order file: operator {0} runs at step {1} but reads '{2}', which operator {3} writes later");
 
     public static readonly DiagnosticDescriptor PluginFolderMissing = new("GD9001", Severity.Error, "plugin folder '{0}' does not exist");
     public static readonly DiagnosticDescriptor PluginAssemblyMissing = new("GD9002", Severity.Error, "plugin folder '{0}' has no assembly '{1}' (each plugin lives in <dir>/<Name>/<Name>.dll)");

@@ -13,7 +13,7 @@ public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int Pe
     public static TmmTable? FromModel(Model model)
     {
         var graph = model.Main;
-        if (graph.Annotations["tmm"] is not AttributeValue.Record summary) return null;
+        if (graph.Annotations[WellKnownAnnotations.Tmm] is not AttributeValue.Record summary) return null;
         var rows = new List<TmmRow>();
         var order = ExecutionOrder.Current(graph);
         for (int step = 0; step < order.Length; step++)

@@ -7,7 +7,7 @@ using static GraphDsl.Importers.Onnx.Tests.TestModelBuilder;
 
 namespace GraphDsl.Importers.Onnx.Tests;
 
-/// <summary>Malformed models give one clear GD21xx error and no model, never an exception.</summary>
+/// <summary>Malformed models give one clear GD22xx error and no model, never an exception.</summary>
 public sealed class BadInputTests
 {
     private static Diagnostic SingleError(ReadResult result)
@@ -37,7 +37,7 @@ public sealed class BadInputTests
         var bytes = ConvRelu().ToByteArray();
         var truncated = bytes[..(int)(bytes.Length * fraction)];
         var error = SingleError(OnnxImporter.Import(truncated, "test.onnx"));
-        Assert.Equal("GD2102", error.Id);
+        Assert.Equal("GD2202", error.Id);
         Assert.Contains("truncated", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -45,14 +45,14 @@ public sealed class BadInputTests
     public void Garbage_bytes()
     {
         var bytes = System.Text.Encoding.ASCII.GetBytes("this is certainly not an ONNX model, just text");
-        Assert.Equal("GD2102", SingleError(OnnxImporter.Import(bytes, "test.onnx")).Id);
+        Assert.Equal("GD2202", SingleError(OnnxImporter.Import(bytes, "test.onnx")).Id);
     }
 
     [Fact]
     public void Missing_file()
     {
         var error = SingleError(OnnxImporter.Import(Path.Combine(Path.GetTempPath(), "graphdsl-no-such-model.onnx")));
-        Assert.Equal("GD2101", error.Id);
+        Assert.Equal("GD2201", error.Id);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class BadInputTests
         coded.WriteTag(7, WireFormat.WireType.Varint);
         coded.WriteInt64(42);
         coded.Flush();
-        Assert.Equal("GD2103", SingleError(OnnxImporter.Import(output.ToArray(), "test.onnx")).Id);
+        Assert.Equal("GD2203", SingleError(OnnxImporter.Import(output.ToArray(), "test.onnx")).Id);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class BadInputTests
         var model = ConvRelu();
         model.Graph.Initializer[0].RawData = ByteString.CopyFrom(new byte[7]);
         var error = SingleError(Import(model));
-        Assert.Equal("GD2112", error.Id);
+        Assert.Equal("GD2212", error.Id);
         Assert.Contains("'W'", error.Message);
     }
 
@@ -85,7 +85,7 @@ public sealed class BadInputTests
         var model = ConvRelu();
         model.Graph.Initializer[0].DataType = 99;
         var error = SingleError(Import(model));
-        Assert.Equal("GD2112", error.Id);
+        Assert.Equal("GD2212", error.Id);
         Assert.Contains("99", error.Message);
     }
 
@@ -95,7 +95,7 @@ public sealed class BadInputTests
         var model = ConvRelu();
         model.Graph.Initializer.Clear();
         var error = SingleError(Import(model));
-        Assert.Equal("GD2104", error.Id);
+        Assert.Equal("GD2204", error.Id);
         Assert.Contains("'W'", error.Message);
         Assert.Contains("Conv", error.Message);
     }
@@ -105,7 +105,7 @@ public sealed class BadInputTests
     {
         var model = ConvRelu();
         model.Graph.Initializer[0].ClearRawData();
-        Assert.Equal("GD2112", SingleError(Import(model)).Id);
+        Assert.Equal("GD2212", SingleError(Import(model)).Id);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class BadInputTests
         var model = ConvRelu();
         model.Graph.Node[1].Input[0] = "nowhere";
         var error = SingleError(Import(model));
-        Assert.Equal("GD2104", error.Id);
+        Assert.Equal("GD2204", error.Id);
         Assert.Contains("'nowhere'", error.Message);
         Assert.Contains("relu", error.Message);
     }
@@ -124,7 +124,7 @@ public sealed class BadInputTests
     {
         var model = ConvRelu();
         model.Graph.Output.Add(Value("ghost", Float, 1));
-        Assert.Equal("GD2111", SingleError(Import(model)).Id);
+        Assert.Equal("GD2211", SingleError(Import(model)).Id);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class BadInputTests
         // conv reads relu's output and relu reads conv's: neither can run first.
         model.Graph.Node[0].Input[0] = "y";
         var error = SingleError(Import(model));
-        Assert.Equal("GD2105", error.Id);
+        Assert.Equal("GD2205", error.Id);
         Assert.Contains("conv", error.Message);
         Assert.Contains("relu", error.Message);
     }
@@ -150,7 +150,7 @@ public sealed class BadInputTests
             Node = { Node("Reshape", ["x", "s"], ["y"], "reshape") },
         });
         var error = SingleError(Import(model));
-        Assert.Equal("GD2106", error.Id);
+        Assert.Equal("GD2206", error.Id);
         Assert.Contains("'y'", error.Message);
         Assert.Contains("reshape", error.Message);
         Assert.Contains("Reshape", error.Message);

@@ -25,7 +25,9 @@ public static class LifetimeSweepOracle
         var sizes = g.Tensors.Where(t => t.Kind == TensorKind.Activation)
             .GroupBy(t => t.Name).ToDictionary(x => x.Key, x => x.First().ByteSize!.Value);
 
-        bool Alive(string tensor, int step)
+        // Lifetime of every activation, straight from the definition.
+        var lifetime = new Dictionary<string, (int From, int To)>();
+        foreach (var tensor in sizes.Keys)
         {
             int? producerStep = null;
             int lastRead = -1;
@@ -36,8 +38,9 @@ public static class LifetimeSweepOracle
             }
             int from = g.Inputs.Contains(tensor) || producerStep is null ? 0 : producerStep.Value;
             int to = g.Outputs.Contains(tensor) ? n - 1 : Math.Max(lastRead, from);
-            return from <= step && step <= to;
+            lifetime[tensor] = (from, to);
         }
+        bool Alive(string tensor, int step) => lifetime[tensor].From <= step && step <= lifetime[tensor].To;
 
         var rows = new Row[n];
         long peak = 0, bound = 0;

@@ -89,21 +89,8 @@ public class TmmOracleTests
 
     private static void AssertMatchesOracle(Graph graph, int[] order)
     {
-        var model = RunTmm(graph);
-        var (rows, peak, bound) = LifetimeSweepOracle.Compute(graph, order);
-        foreach (var row in rows)
-        {
-            var memory = (AttributeValue.Record)model.Main.Operators[row.Operator].Annotations["memory"]!;
-            Assert.Equal((row.Inputs, row.Outputs, row.Other, row.Total),
-                (memory.Fields["inputs"]!.AsInt()!.Value, memory.Fields["outputs"]!.AsInt()!.Value,
-                 memory.Fields["other"]!.AsInt()!.Value, memory.Fields["total"]!.AsInt()!.Value));
-        }
-        var tmm = (AttributeValue.Record)model.Main.Annotations["tmm"]!;
-        Assert.Equal(peak, tmm.Fields["peak_bytes"]!.AsInt());
-        Assert.Equal(bound, tmm.Fields["lower_bound_bytes"]!.AsInt());
-        var peakStep = (int)tmm.Fields["peak_step"]!.AsInt()!.Value;
-        Assert.Equal(Array.FindIndex(rows, r => r.Total == peak), peakStep);
-        Assert.Equal(order[peakStep], tmm.Fields["peak_operator"]!.AsInt());
+        Assert.Equal(order, ExecutionOrder.Current(graph));
+        CorpusTmmTests.AssertMatchesOracle(graph, RunTmm(graph).Main);
     }
 
     internal static Model RunTmm(Graph graph, string pipeline = "tmm")

@@ -79,13 +79,13 @@ public class PassManagerTests
     }
 
     [Fact]
-    public void Instruments_see_every_pass_in_order_and_verification_errors_stop_the_run()
+    public void Instruments_see_every_pass_in_order_and_IR_verification_errors_stop_the_run()
     {
         var timing = new PassTimingInstrument();
-        var verify = new IrVerificationInstrument(m => m.Annotations["second"] is null
+        Func<Model, IEnumerable<Diagnostic>> verify = m => m.Annotations["second"] is null
             ? []
-            : [Diagnostic.Create(new DiagnosticDescriptor("GD1999", Severity.Error, "bad: {0}"), null, "second ran")]);
-        var settings = new PassManagerSettings { Instruments = [timing, verify] };
+            : [Diagnostic.Create(new DiagnosticDescriptor("GD1999", Severity.Error, "bad: {0}"), null, "second ran")];
+        var settings = new PassManagerSettings { Instruments = [timing], Verify = verify };
         var run = new PassManager(settings).Run(TestGraphs.Chain(),
             Schedule(new TestPasses.Marking("first", [], []), new TestPasses.Marking("second", [], []), new TestPasses.Marking("third", [], [])));
         Assert.Equal(PipelineStatus.Failed, run.Status);
@@ -97,5 +97,34 @@ public class PassManagerTests
     private sealed class SynchronousProgress(Action<PipelineProgress> action) : IProgress<PipelineProgress>
     {
         public void Report(PipelineProgress value) => action(value);
+    }
+}
+
+public class IrVerificationByDefaultTests
+{
+    [Fact]
+    public void A_pass_that_breaks_the_IR_is_caught_by_IrVerifier()
+    {
+        var catalog = new PassCatalog();
+        var bag = new DiagnosticBag();
+        catalog.Add(new DanglingOperand(), "(test)", bag);
+        var run = new PassManager().Run(TestGraphs.Chain(), PipelineBinder.Bind("dangle", catalog, bag)!);
+        Assert.Equal(PipelineStatus.Failed, run.Status);
+        Assert.Equal("GD3008", run.Diagnostics[0].Id);
+        Assert.StartsWith("the IR is invalid after pass 'dangle': ", run.Diagnostics[0].Message);
+        Assert.Contains("'ghost'", run.Diagnostics[0].Message);
+    }
+
+    /// <summary>Makes the last operator read a tensor the graph does not declare.</summary>
+    private sealed class DanglingOperand : IGraphPass
+    {
+        public PassDescriptor Descriptor { get; } = TestPasses.Describe("dangle");
+        public PassResult Run(Model model, PassContext context)
+        {
+            var g = model.Main;
+            var ops = g.Operators.ToArray();
+            ops[^1] = ops[^1] with { Inputs = EquatableArray.Create<string?>("ghost") };
+            return PassResult.From(model, model.WithMain(g with { Operators = ops.ToEquatableArray() }));
+        }
     }
 }

@@ -7,7 +7,8 @@ namespace GraphDsl.ArenaPlanning.Strategies;
 /// rectangle (bytes x steps) whose step extent is fixed and whose offset is free; rectangles may
 /// not overlap (NoOverlap2D) and the arena top is minimized. Warm-started from the best
 /// heuristic, so the answer is never worse than that; proven minimal when CP-SAT reports OPTIMAL
-/// or the arena meets the step-wise lower bound.</summary>
+/// or the arena meets the step-wise lower bound. Shared buffers contribute one rectangle per part,
+/// all moving with the buffer's offset.</summary>
 /// <remarks>Offsets are counted in units of the alignment, which keeps the domains small and makes
 /// every solution aligned.</remarks>
 public sealed class CpSatStrategy : IArenaStrategy
@@ -38,15 +39,22 @@ public sealed class CpSatStrategy : IArenaStrategy
         var boxes = model.AddNoOverlap2D();
         foreach (var b in buffers)
         {
-            long units = b.AlignedSize(alignment) / alignment;
-            if (units == 0) continue;
-            var offset = model.NewIntVar(0, top - units, "o" + b.Id.ToString(CultureInfo.InvariantCulture));
+            long extent = b.AlignedSize(alignment) / alignment;
+            if (extent == 0) continue;
+            var offset = model.NewIntVar(0, top - extent, "o" + b.Id.ToString(CultureInfo.InvariantCulture));
             offsets[b.Id] = offset;
-            var bytes = model.NewFixedSizeIntervalVar(offset, units, "x" + b.Id.ToString(CultureInfo.InvariantCulture));
-            var steps = model.NewFixedSizeIntervalVar(b.First, b.Last - b.First + 1, "y" + b.Id.ToString(CultureInfo.InvariantCulture));
-            boxes.AddRectangle(bytes, steps);
-            model.Add(offset + units <= arena);
+            model.Add(offset + extent <= arena);
             model.AddHint(offset, hint.Offsets[b.Id] / alignment);
+            // Parts at unaligned offsets are widened to whole alignment units, so the model is
+            // safe but may be slightly pessimistic for shared buffers.
+            foreach (var part in b.Rectangles(alignment))
+            {
+                long from = part.Offset / alignment, to = (part.Offset + part.Size + alignment - 1) / alignment;
+                if (to == from) continue;
+                var bytes = model.NewFixedSizeIntervalVar(offset + from, to - from, "x" + b.Id.ToString(CultureInfo.InvariantCulture));
+                var steps = model.NewFixedSizeIntervalVar(part.First, part.Last - part.First + 1, "y" + b.Id.ToString(CultureInfo.InvariantCulture));
+                boxes.AddRectangle(bytes, steps);
+            }
         }
         model.AddHint(arena, top);
         model.Minimize(arena);
@@ -62,7 +70,9 @@ public sealed class CpSatStrategy : IArenaStrategy
         var placed = new long[buffers.Count];
         for (int b = 0; b < buffers.Count; b++) placed[b] = offsets[b] is { } v ? solver.Value(v) * alignment : 0;
         long size = solver.Value(arena) * alignment;
-        if (size >= hint.ArenaBytes) return hint with { Strategy = Name, ProvenMinimal = status == CpSolverStatus.Optimal };
-        return new ArenaPlacement(placed, size, status == CpSolverStatus.Optimal || size == lowerBound, Name);
+        // OPTIMAL proves minimality only for the exact model, i.e. when no part was widened.
+        bool exact = status == CpSolverStatus.Optimal && buffers.All(b => b.Parts is null);
+        if (size >= hint.ArenaBytes) return hint with { Strategy = Name, ProvenMinimal = hint.ProvenMinimal || exact };
+        return new ArenaPlacement(placed, size, exact || size == lowerBound, Name);
     }
 }

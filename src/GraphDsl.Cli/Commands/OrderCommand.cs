@@ -1,15 +1,19 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using GraphDsl.Analysis;
+using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
+using GraphDsl.Pipeline;
 using GraphDsl.Scheduling;
 
 namespace GraphDsl.Cli.Commands;
 
 /// <summary><c>graphdsl order MODEL [--budget-ms N] [--max-states N] [--json]</c>: finds the
 /// execution order with the smallest activation peak and reports stored peak, found peak, lower
-/// bound, whether the result is proven optimal, states explored and time.</summary>
+/// bound, whether the result is proven optimal, states explored and time. Runs the <c>order</c>
+/// pass plugin through the pass manager.</summary>
 public static class OrderCommand
 {
     public static Command Create()
@@ -38,60 +42,79 @@ public static class OrderCommand
         var printer = new DiagnosticPrinter(Console.Error);
         printer.Print(read.Diagnostics);
         if (!read.Succeeded) return 1;
-        var graph = read.Model!.Main;
-        var errors = new List<Diagnostic>();
-        var problem = OrderSearchDiagnostics.CreateProblem(graph, errors.Add);
-        printer.Print(errors);
-        if (problem is null) return 1;
 
-        var result = OrderSearch.Run(problem, new OrderSearchOptions
+        // The search runs as the `order` plugin under the pass manager, like any pipeline pass;
+        // the command only reads back the annotations it wrote.
+        var diagnostics = new DiagnosticBag();
+        var catalog = new PassCatalog();
+        PluginFolderLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "plugins"), catalog, diagnostics);
+        var pipeline = PipelineBinder.Bind(
+            string.Create(CultureInfo.InvariantCulture, $"order{{budget-ms={budgetMs},max-states={maxStates}}}"), catalog, diagnostics);
+        if (pipeline is null)
         {
-            TimeBudget = TimeSpan.FromMilliseconds(budgetMs),
-            MaxStates = maxStates,
-            Cancellation = cancellation,
-        });
-        cancellation.ThrowIfCancellationRequested();
-        if (OrderSearchDiagnostics.ForResult(graph, result) is { } diagnostic)
-        {
-            printer.Print([diagnostic]);
-            if (diagnostic.Severity == Severity.Error) return 1;
+            printer.Print(diagnostics);
+            return 1;
         }
-        Console.Out.Write(json ? Json(path, result) : Table(path, result));
+        var settings = new PassManagerSettings
+        {
+            SourcePath = path,
+            // The pass stops itself at its budget; the manager's limit is only a safety net.
+            PassTimeout = TimeSpan.FromMilliseconds(budgetMs) + PassManagerSettings.DefaultPassTimeout,
+        };
+        var run = new PassManager(settings).Run(read.Model!, pipeline, cancellation);
+        printer.Print(run.Diagnostics);
+        cancellation.ThrowIfCancellationRequested();
+        if (!run.Succeeded) return 1;
+        var graph = run.Model.Main;
+        if (graph.Annotations[OrderSearchAnnotations.Summary] is not AttributeValue.Record { Fields: var figures })
+        {
+            Console.Error.WriteLine($"graphdsl: error: the order pass left no @{OrderSearchAnnotations.Summary} annotation");
+            return 1;
+        }
+        var report = new OrderReport(figures, ExecutionOrder.Current(graph));
+        Console.Out.Write(json ? Json(path, report) : Table(path, report));
         return 0;
     }
 
-    private static string Table(string path, OrderSearchResult r)
+    /// <summary>The figures of <c>@order_search(...)</c> and the order of the <c>@order(k)</c> annotations.</summary>
+    private sealed record OrderReport(AttributeMap Figures, int[] Order)
+    {
+        public long Get(string name) => Figures[name]?.AsInt() ?? 0;
+        public bool Proven => Figures["proven_optimal"] is AttributeValue.Bool { Value: true };
+    }
+
+    private static string Table(string path, OrderReport r)
     {
         var c = CultureInfo.InvariantCulture;
+        long stored = r.Get("stored_peak_bytes"), peak = r.Get("peak_bytes"), lower = r.Get("lower_bound_bytes"), saved = stored - peak;
         var rows = new (string Name, string Value)[]
         {
-            ("stored peak", r.StoredPeakBytes.ToString("N0", c) + " B"),
-            ("optimized peak", r.PeakBytes.ToString("N0", c) + " B"),
-            ("saved", r.SavedBytes.ToString("N0", c) + " B" + (r.StoredPeakBytes > 0 ? $" ({100.0 * r.SavedBytes / r.StoredPeakBytes:F1}%)".Replace(',', '.') : "")),
-            ("lower bound", r.LowerBoundBytes.ToString("N0", c) + " B"),
-            ("proven optimal", r.ProvenOptimal ? "yes" : $"no ({r.Outcome}, gap {r.GapBytes.ToString("N0", c)} B)"),
-            ("states", r.States.ToString(c)),
-            ("time", r.Elapsed.TotalMilliseconds.ToString("F0", c) + " ms"),
+            ("stored peak", stored.ToString("N0", c) + " B"),
+            ("optimized peak", peak.ToString("N0", c) + " B"),
+            ("saved", saved.ToString("N0", c) + " B" + (stored > 0 ? string.Create(c, $" ({100.0 * saved / stored:F1}%)") : "")),
+            ("lower bound", lower.ToString("N0", c) + " B"),
+            ("proven optimal", r.Proven ? "yes" : $"no (gap {(peak - lower).ToString("N0", c)} B)"),
+            ("states", r.Get("states").ToString(c)),
+            ("time", r.Get("search_ms").ToString(c) + " ms"),
         };
         var width = rows.Max(row => row.Name.Length);
         return Path.GetFileName(path) + "\n" + string.Concat(rows.Select(row => "  " + row.Name.PadRight(width) + "  " + row.Value + "\n"));
     }
 
-    private static string Json(string path, OrderSearchResult r)
+    private static string Json(string path, OrderReport r)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
         {
             w.WriteStartObject();
             w.WriteString("model", path);
-            w.WriteNumber("stored_peak_bytes", r.StoredPeakBytes);
-            w.WriteNumber("peak_bytes", r.PeakBytes);
-            w.WriteNumber("saved_bytes", r.SavedBytes);
-            w.WriteNumber("lower_bound_bytes", r.LowerBoundBytes);
-            w.WriteBoolean("proven_optimal", r.ProvenOptimal);
-            w.WriteString("outcome", r.Outcome.ToString());
-            w.WriteNumber("search_ms", Math.Round(r.Elapsed.TotalMilliseconds, 1));
-            w.WriteNumber("states", r.States);
+            w.WriteNumber("stored_peak_bytes", r.Get("stored_peak_bytes"));
+            w.WriteNumber("peak_bytes", r.Get("peak_bytes"));
+            w.WriteNumber("saved_bytes", r.Get("stored_peak_bytes") - r.Get("peak_bytes"));
+            w.WriteNumber("lower_bound_bytes", r.Get("lower_bound_bytes"));
+            w.WriteBoolean("proven_optimal", r.Proven);
+            w.WriteNumber("search_ms", r.Get("search_ms"));
+            w.WriteNumber("states", r.Get("states"));
             w.WriteStartArray("order");
             foreach (var op in r.Order) w.WriteNumberValue(op);
             w.WriteEndArray();

@@ -84,6 +84,41 @@ internal static class ConvInference
         return [new TensorFacts(x.Type, [.. x.Dims.Take(2), .. Enumerable.Repeat(Dim.Known(1), x.Rank - 2)])];
     }
 
+    /// <summary>RoiAlign(X, rois, batch_indices): [num_rois, C, output_height, output_width].</summary>
+    public static TensorFacts[]? RoiAlign(InferenceContext c)
+    {
+        var x = c.Input(0);
+        var rois = c.Input(1);
+        if (x?.Dims is not { Length: 4 } || rois?.Dims is not { Length: 2 }) return c.Fail("X must be 4-D and rois 2-D");
+        return [new TensorFacts(x.Type, [rois.Dims[0], x.Dims[1], c.Int("output_height", 1), c.Int("output_width", 1)])];
+    }
+
+    /// <summary>GridSample(X [N,C,H,W], grid [N,Ho,Wo,2]): [N, C, Ho, Wo].</summary>
+    public static TensorFacts[]? GridSample(InferenceContext c)
+    {
+        var x = c.Input(0);
+        var grid = c.Input(1);
+        if (x?.Dims is null || grid?.Dims is null || grid.Rank != x.Rank) return c.Fail("X and grid need known, equal ranks");
+        return [new TensorFacts(x.Type, [x.Dims[0], x.Dims[1], .. grid.Dims[1..^1]])];
+    }
+
+    /// <summary>MaxUnpool: the output_shape input when given, else
+    /// (in - 1) * stride + kernel - pad_begin - pad_end per spatial dim.</summary>
+    public static TensorFacts[]? MaxUnpool(InferenceContext c)
+    {
+        var x = c.Input(0);
+        if (x?.Dims is null) return c.Fail("the rank of input 0 is unknown");
+        if (c.Input(2) is { } shapeInput)
+            return shapeInput.Value is { } v ? [TensorFacts.Known(x.Type, v.AsLongs())] : c.Fail("output_shape (input 2) is not a known constant");
+        var kernel = c.Ints("kernel_shape");
+        if (kernel is null) return c.Fail("attribute kernel_shape is missing");
+        int n = kernel.Length;
+        var strides = c.Ints("strides") ?? Enumerable.Repeat(1L, n).ToArray();
+        var pads = c.Ints("pads") ?? new long[2 * n];
+        var spatial = x.Dims.Skip(2).Select((d, i) => d.IsKnown ? Dim.Known((d.Value!.Value - 1) * strides[i] + kernel[i] - pads[i] - pads[i + n]) : Dim.Unknown);
+        return [new TensorFacts(x.Type, [x.Dims[0], x.Dims[1], .. spatial])];
+    }
+
     /// <summary>out = floor_or_ceil((in + pad_begin + pad_end - ((k - 1) * d + 1)) / s) + 1, or
     /// the auto_pad rules (SAME: ceil(in / s); VALID: ceil((in - dk + 1) / s)).</summary>
     private static Dim[]? Spatial(InferenceContext c, Dim[] input, long[] kernel, bool ceil)

@@ -70,6 +70,14 @@ internal static class GeneratorInference
         return [TensorFacts.Known(type, [n]) with { Value = value }];
     }
 
+    /// <summary>HannWindow, HammingWindow, BlackmanWindow: a vector of the given size.</summary>
+    public static TensorFacts[]? Window(InferenceContext c)
+    {
+        var size = c.Input(0)?.Value;
+        if (size is null) return c.Fail("the size (input 0) is not a known constant");
+        return [TensorFacts.Known(OnnxElementTypes.FromCode((int)c.Int("output_datatype", 1)), [(long)size[0]])];
+    }
+
     /// <summary>Resize (X, roi, scales, sizes; opset 10: X, scales) and Upsample (X, scales, or
     /// the scales attribute): output = sizes, or floor(input * scale).</summary>
     public static TensorFacts[]? Resize(InferenceContext c)

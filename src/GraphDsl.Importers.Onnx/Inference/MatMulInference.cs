@@ -22,6 +22,10 @@ internal static class MatMulInference
     /// <summary>QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp).</summary>
     public static TensorFacts[]? QLinearMatMul(InferenceContext c) => MatMulOf(c, 0, 3, c.Input(7)?.Type ?? c.Input(0)?.Type);
 
+    /// <summary>Det: the batch dims of a [..., M, M] input.</summary>
+    public static TensorFacts[]? Det(InferenceContext c) =>
+        c.Input(0) is { Dims: { Length: >= 2 } d } x ? [new TensorFacts(x.Type, d[..^2])] : c.Fail("input 0 must have rank 2 or more");
+
     private static TensorFacts[]? MatMulOf(InferenceContext c, int ai, int bi, DataType? type)
     {
         var a = c.Input(ai)?.Dims;

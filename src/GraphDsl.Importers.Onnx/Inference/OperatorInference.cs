@@ -60,6 +60,15 @@ internal static class OperatorInference
         t["DequantizeLinear"] = QuantizationInference.Dequantize;
         t["DynamicQuantizeLinear"] = QuantizationInference.DynamicQuantize;
         t["LSTM"] = t["GRU"] = t["RNN"] = RecurrentInference.Recurrent;
+        t["Scatter"] = t["ScatterElements"] = t["ScatterND"] = IndexingInference.Scatter;
+        t["OneHot"] = IndexingInference.OneHot;
+        t["Compress"] = IndexingInference.Compress;
+        t["NonZero"] = IndexingInference.NonZero;
+        t["RoiAlign"] = ConvInference.RoiAlign;
+        t["GridSample"] = ConvInference.GridSample;
+        t["MaxUnpool"] = ConvInference.MaxUnpool;
+        t["Det"] = MatMulInference.Det;
+        t["HannWindow"] = t["HammingWindow"] = t["BlackmanWindow"] = GeneratorInference.Window;
         return t;
     }
 }

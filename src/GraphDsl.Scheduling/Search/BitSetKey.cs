@@ -9,9 +9,11 @@ internal readonly struct BitSetKey : IEquatable<BitSetKey>
     public BitSetKey(ulong[] bits)
     {
         Bits = bits;
-        ulong h = 14695981039346656037UL;
-        foreach (var word in bits) h = (h ^ word) * 1099511628211UL ^ (h >> 29);
-        _hash = (int)(h ^ (h >> 32));
+        // HashCode mixes every bit of every word (a plain multiply-xor lets many sets that
+        // differ in high bits collide, which turns dictionary lookups linear).
+        var hash = new HashCode();
+        foreach (var word in bits) hash.Add(word);
+        _hash = hash.ToHashCode();
     }
 
     public ulong[] Bits { get; }

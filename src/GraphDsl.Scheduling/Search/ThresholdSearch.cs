@@ -19,6 +19,11 @@ namespace GraphDsl.Scheduling.Search;
 /// all cost at most B, moving M to the front changes each step it jumps over by M's resident
 /// change (its freed inputs die earlier, its kept outputs are born earlier), which is not
 /// positive, and M itself costs at most B; lazy sources stay right before their first consumer.
+/// No explicit split at single-tensor cuts is needed: where every order must pass through one
+/// operator, the executed sets on either side are independent, so the number of states is the sum
+/// (not the product) of the two sides' counts, and the memo never revisits one side per state of
+/// the other. Memory: <see cref="SearchLimits.MaxStates"/> caps the states; the frontier holds at
+/// most one entry per expanded state and parked move.
 /// </remarks>
 internal sealed class ThresholdSearch
 {

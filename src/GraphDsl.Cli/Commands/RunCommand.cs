@@ -1,0 +1,50 @@
+using System.CommandLine;
+using GraphDsl.Ir;
+using GraphDsl.Loading;
+using GraphDsl.Pipeline;
+
+namespace GraphDsl.Cli.Commands;
+
+/// <summary><c>graphdsl run MODEL --pipeline TEXT [-o OUT.gdsl]</c>: runs any pipeline, e.g.
+/// <c>tmm,order,arena{align=16}</c>, printing the IR after passes on request and writing the
+/// result (and any artifacts) only when every pass succeeded.</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = "Model to read (.gdsl, .tflite, ...)." };
+        var pipeline = new Option<string>("--pipeline", "-p") { Description = "Passes to run, e.g. \"tmm,order,arena{align=16}\".", Required = true };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the resulting model as text to this file (atomically)." };
+        var artifactsDir = new Option<string?>("--artifacts") { Description = "Write the files passes produce into this folder." };
+        var printPipeline = new Option<bool>("--print-pipeline") { Description = "Print the pipeline as bound (with non-default options) to stderr." };
+        var shared = new PipelineCommandOptions();
+        var command = new Command("run", "Run a pass pipeline on a model.") { model, pipeline, output, artifactsDir, printPipeline };
+        shared.AddTo(command, withPrinting: true);
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(model)!;
+            var outputs = new StagedOutputs(path);
+            var loaded = ModelLoader.Load(path);
+            new DiagnosticPrinter(Console.Error).Print(loaded.Diagnostics);
+            if (!loaded.Succeeded) return 1;
+
+            var artifacts = new ArtifactBuffer();
+            var run = shared.CreateRunner(parse).Run(loaded.Model!, path, parse.GetValue(pipeline)!, artifacts,
+                parse.GetValue(printPipeline) ? text => Console.Error.WriteLine($"graphdsl: pipeline {text}") : null);
+            if (run is null) return 1;
+            if (!run.Succeeded) return PipelineRunner.ExitCode(run);
+
+            if (parse.GetValue(output) is { } outPath && !outputs.Add(outPath, IrPrinter.Print(run.Model))) return 1;
+            if (parse.GetValue(artifactsDir) is { } dir)
+            {
+                Directory.CreateDirectory(dir);
+                foreach (var (name, bytes) in artifacts.Items)
+                    if (!outputs.Add(Path.Combine(dir, Path.GetFileName(name)), bytes)) return 1;
+            }
+            else if (artifacts.Items.Count > 0)
+                Console.Error.WriteLine($"graphdsl: {artifacts.Items.Count} artifact(s) produced ({string.Join(", ", artifacts.Items.Keys)}); use --artifacts DIR to write them");
+            return outputs.Commit() ? 0 : 1;
+        });
+        return command;
+    }
+}

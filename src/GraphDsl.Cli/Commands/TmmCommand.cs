@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using GraphDsl.Ir;
+using GraphDsl.Ir.Diagnostics;
+using GraphDsl.Loading;
+using GraphDsl.Pipeline;
+using GraphDsl.Reports;
+using Spectre.Console;
+
+namespace GraphDsl.Cli.Commands;
+
+/// <summary><c>graphdsl tmm MODEL [--order stored|FILE] [--csv F] [--chart F.svg|F.png] [--json] [--all]</c>:
+/// Tensor Memory Mapping. Runs the pipeline <c>tmm</c> and shows, for the current execution
+/// order, the activation bytes of every operator, the peak and the lower bound.</summary>
+public static class TmmCommand
+{
+    private const int TopRows = 15;
+
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = "Model to read (.gdsl, .tflite, ...)." };
+        var order = new Option<string?>("--order") { Description = "Execution order: 'stored', or a file of operator indices (one per line or comma separated). Default: the model's @order annotations, else stored." };
+        var csv = new Option<string?>("--csv") { Description = "Write the table as CSV to this file." };
+        var chart = new Option<string?>("--chart") { Description = "Write a stacked-bar chart to this file (.png or .svg)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the table." };
+        var all = new Option<bool>("--all") { Description = "Show every operator, not only the largest ones." };
+        var view = new Option<string>("--view") { Description = "tflm (default: TFLite Micro's arena) or persistent-dequantize.", DefaultValueFactory = _ => "tflm" };
+        var shared = new PipelineCommandOptions();
+        var command = new Command("tmm", "Tensor Memory Mapping: activation bytes per operator, the peak and the lower bound.") { model, order, csv, chart, json, all, view };
+        shared.AddTo(command, withPrinting: false);
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(model)!;
+            var chartPath = parse.GetValue(chart);
+            if (chartPath is not null && Path.GetExtension(chartPath).ToLowerInvariant() is not (".png" or ".svg"))
+            {
+                Console.Error.WriteLine($"{chartPath}: error: the chart must be a .png or .svg file");
+                return 1;
+            }
+            var loaded = ModelLoader.Load(path);
+            var printer = new DiagnosticPrinter(Console.Error);
+            printer.Print(loaded.Diagnostics);
+            if (!loaded.Succeeded) return 1;
+            var input = loaded.Model!;
+            if (parse.GetValue(order) is { } orderText)
+            {
+                if (WithOrder(input, orderText, printer) is not { } ordered) return 1;
+                input = ordered;
+            }
+
+            var run = shared.CreateRunner(parse).Run(input, path, $"tmm{{view={parse.GetValue(view)}}}", new ArtifactBuffer());
+            if (run is null) return 1;
+            if (!run.Succeeded) return PipelineRunner.ExitCode(run);
+            var table = TmmTable.FromModel(run.Model)!;
+
+            var outputs = new StagedOutputs(path);
+            if (parse.GetValue(csv) is { } csvPath && !outputs.Add(csvPath, TmmCsv.Render(table))) return 1;
+            if (chartPath is not null
+                && !outputs.Add(chartPath, TmmChart.Render(table, input.Name ?? Path.GetFileName(path), chartPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))))
+                return 1;
+            if (parse.GetValue(json)) Console.Out.WriteLine(ToJson(table));
+            else ShowTable(table, parse.GetValue(all));
+            return outputs.Commit() ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Model? WithOrder(Model model, string orderText, DiagnosticPrinter printer)
+    {
+        if (orderText == "stored") return model.WithMain(ExecutionOrderFile.Apply(model.Main, null));
+        if (ModelLoader.ReadText(orderText) is not { } text)
+        {
+            Console.Error.WriteLine($"{orderText}: error: cannot read the order file (use 'stored' for the stored order)");
+            return null;
+        }
+        var bag = new DiagnosticBag();
+        var order = ExecutionOrderFile.Parse(text, orderText, model.Main, bag);
+        printer.Print(bag);
+        return order is null ? null : model.WithMain(ExecutionOrderFile.Apply(model.Main, order));
+    }
+
+    private static void ShowTable(TmmTable table, bool all)
+    {
+        var shown = all ? table.Rows
+            : table.Rows.OrderByDescending(r => r.TotalBytes).ThenBy(r => r.Step).Take(TopRows).OrderBy(r => r.Step).ToList();
+        var grid = new Table().Border(TableBorder.Simple);
+        foreach (var h in new[] { "step", "op", "name", "type", "inputs", "outputs", "other", "total" })
+            grid.AddColumn(h is "name" or "type" ? new TableColumn(h) : new TableColumn(h).RightAligned());
+        foreach (var r in shown)
+        {
+            var peak = r.Step == table.PeakStep;
+            string Cell(string s) => peak ? $"[bold red]{Markup.Escape(s)}[/]" : Markup.Escape(s);
+            grid.AddRow(Cell(N(r.Step)), Cell(N(r.Operator)), Cell(Shorten(r.Name)), Cell(r.Type),
+                Cell(N(r.InputBytes)), Cell(N(r.OutputBytes)), Cell(N(r.OtherBytes)), Cell(N(r.TotalBytes)));
+        }
+        var console = AnsiConsole.Console;
+        console.Write(grid);
+        if (!all && table.Rows.Count > shown.Count)
+            console.MarkupLine($"{shown.Count} of {table.Rows.Count} operators shown (largest totals); --all shows every one.");
+        var peakRow = table.Rows.Count > 0 ? table.Rows[table.PeakStep] : null;
+        console.MarkupLine(Markup.Escape($"operators: {table.Rows.Count}  view: {table.View}"));
+        if (peakRow is not null)
+            console.MarkupLine(Markup.Escape($"peak: {N(table.PeakBytes)} bytes at step {peakRow.Step}, operator {peakRow.Operator} ({peakRow.Type} {peakRow.Name})"));
+        console.MarkupLine(Markup.Escape($"lower bound: {N(table.LowerBoundBytes)} bytes (largest inputs+outputs of one operator; no order goes below it)"));
+    }
+
+    /// <summary>One object: operators, peak_bytes, peak_step, peak_operator, lower_bound_bytes, view, rows.</summary>
+    public static string ToJson(TmmTable table)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("operators", table.Rows.Count);
+            w.WriteNumber("peak_bytes", table.PeakBytes);
+            w.WriteNumber("peak_step", table.PeakStep);
+            w.WriteNumber("peak_operator", table.PeakOperator);
+            w.WriteNumber("lower_bound_bytes", table.LowerBoundBytes);
+            w.WriteString("view", table.View);
+            w.WriteStartArray("rows");
+            foreach (var r in table.Rows)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("step", r.Step);
+                w.WriteNumber("operator", r.Operator);
+                w.WriteString("name", r.Name);
+                w.WriteString("type", r.Type);
+                w.WriteNumber("input_bytes", r.InputBytes);
+                w.WriteNumber("output_bytes", r.OutputBytes);
+                w.WriteNumber("other_bytes", r.OtherBytes);
+                w.WriteNumber("total_bytes", r.TotalBytes);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Shorten(string s) => s.Length <= 48 ? s : s[..45] + "...";
+}

@@ -1,0 +1,47 @@
+using GraphDsl.Analysis;
+using GraphDsl.Ir;
+using GraphDsl.Loading;
+using GraphDsl.TestKit;
+using Xunit;
+
+namespace GraphDsl.Passes.Tests;
+
+/// <summary>TMM of every operator of every corpus model that GraphDsl can load, against the
+/// independent lifetime sweep.</summary>
+public class CorpusTmmTests
+{
+    public static IEnumerable<object[]> Models() =>
+        ModelLoader.SupportedExtensions.Where(e => e != ".gdsl").SelectMany(CorpusModels.TheoryData);
+
+    [SkippableTheory]
+    [MemberData(nameof(Models))]
+    public void Every_operator_of_the_model_matches_the_lifetime_sweep(string file)
+    {
+        var loaded = ModelLoader.Load(CorpusModels.PathOf(file));
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
+        var run = BuiltInPasses.Run("tmm", loaded.Model!);
+        Assert.True(run.Succeeded, string.Join("\n", run.Diagnostics));
+        AssertMatchesOracle(loaded.Model!.Main, run.Model.Main);
+    }
+
+    /// <summary>Compares every <c>@memory</c> and the <c>@tmm</c> summary of <paramref name="annotated"/>
+    /// with the sweep over <paramref name="original"/> in its current order.</summary>
+    public static void AssertMatchesOracle(Graph original, Graph annotated)
+    {
+        var order = ExecutionOrder.Current(original);
+        var (rows, peak, bound) = LifetimeSweepOracle.Compute(original, order);
+        foreach (var row in rows)
+        {
+            var memory = (AttributeValue.Record)annotated.Operators[row.Operator].Annotations[WellKnownAnnotations.Memory]!;
+            Assert.Equal((row.Operator, row.Inputs, row.Outputs, row.Other, row.Total),
+                (row.Operator, memory.Fields["inputs"]!.AsInt()!.Value, memory.Fields["outputs"]!.AsInt()!.Value,
+                 memory.Fields["other"]!.AsInt()!.Value, memory.Fields["total"]!.AsInt()!.Value));
+        }
+        var tmm = (AttributeValue.Record)annotated.Annotations["tmm"]!;
+        Assert.Equal(peak, tmm.Fields["peak_bytes"]!.AsInt());
+        Assert.Equal(bound, tmm.Fields["lower_bound_bytes"]!.AsInt());
+        var peakStep = (int)tmm.Fields["peak_step"]!.AsInt()!.Value;
+        Assert.Equal(Array.FindIndex(rows, r => r.Total == peak), peakStep);
+        Assert.Equal(order[peakStep], tmm.Fields["peak_operator"]!.AsInt());
+    }
+}

@@ -31,7 +31,7 @@ public sealed class LowerPass : IGraphPass
         [
             LoweringDiagnostics.MissingOrder, LoweringDiagnostics.MissingPlacement, LoweringDiagnostics.UnsizedTensor,
             LoweringDiagnostics.BadAlias, LoweringDiagnostics.ArenaTooSmall, LoweringDiagnostics.SourceUnreadable,
-            LoweringDiagnostics.MalformedOnnx, LoweringDiagnostics.OnnxNodeMismatch, LoweringDiagnostics.TfliteRewriteFailed,
+            LoweringDiagnostics.MalformedOnnx, LoweringDiagnostics.OnnxNodeMismatch,
         ]);
 
     public PassResult Run(Model model, PassContext context)

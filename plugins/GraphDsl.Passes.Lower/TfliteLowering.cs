@@ -1,17 +1,20 @@
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Lowering;
+using GraphDsl.Lowering.Tflite;
 
 namespace GraphDsl.Passes.Lower;
 
 /// <summary>Calls the TFLite rewriter (GraphDsl.Lowering.Tflite) with the plan: operators of
 /// subgraph 0 in execution order, and the arena offset of every tensor of subgraph 0 (-1 where
 /// the runtime plans it: constants and variables).</summary>
+/// <remarks>The importer keeps subgraph 0's tensor table order, so the IR tensor index is the
+/// TFLite tensor index the offline plan is keyed by.</remarks>
 internal static class TfliteLowering
 {
     public static byte[]? Rewrite(byte[] original, LoweringPlan plan, string path, DiagnosticBag diagnostics)
     {
-        diagnostics.Report(LoweringDiagnostics.TfliteRewriteFailed, new ModelLocation(path, ""),
-            "this build has no TFLite rewriter (GraphDsl.Lowering.Tflite)");
-        return null;
+        var result = TfliteRewriter.TryRewrite(original, path, plan.Order, plan.OffsetsByTensorIndex());
+        diagnostics.AddRange(result.Diagnostics);
+        return result.Bytes;
     }
 }

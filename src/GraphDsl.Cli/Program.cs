@@ -13,6 +13,7 @@ public static class Program
         root.Subcommands.Add(Commands.CheckCommand.Create());
         root.Subcommands.Add(Commands.PrintCommand.Create());
         root.Subcommands.Add(Commands.ImportCommand.Create());
+        root.Subcommands.Add(Commands.OptimizeCommand.Create());
         root.Subcommands.Add(Commands.PassesCommand.Create());
         root.Subcommands.Add(Commands.RunCommand.Create());
         root.Subcommands.Add(Commands.TmmCommand.Create());

@@ -29,7 +29,4 @@ public static class LoweringDiagnostics
 
     public static readonly DiagnosticDescriptor OnnxNodeMismatch = new("GD3508", Severity.Error,
         "Cannot rewrite the ONNX model: operator '{0}' matches no node of the file's graph (outputs {1}).");
-
-    public static readonly DiagnosticDescriptor TfliteRewriteFailed = new("GD3509", Severity.Error,
-        "Cannot rewrite the TFLite model: {0}");
 }

@@ -40,6 +40,11 @@ public sealed class OutputFiles
                 : File.Exists(path) && !force ? OutputExists
                 : Directory.Exists(path) ? OutputExists
                 : null;
+            if (problem is null && !Directory.Exists(Path.GetDirectoryName(path)))
+            {
+                diagnostics.Report(CannotWrite, null, path, "its directory does not exist");
+                ok = false;
+            }
             if (problem is null) continue;
             diagnostics.Report(problem, null, path);
             ok = false;

@@ -67,9 +67,36 @@ public sealed class OnnxNodeOrderWriterTests
         var nodes = OnnxNodeOrderWriter.ReadNodes(bytes, out _)!;
         var rewritten = OnnxNodeOrderWriter.Reorder(bytes, LatestFirstOrder(nodes), out var error);
         Assert.True(rewritten is not null, error);
+        AssertSameOutputs(bytes, rewritten!);
+    }
 
+    [SkippableTheory]
+    [InlineData("mobilenet_v2_128_0.5.onnx")]
+    [InlineData("light_squeezenet.onnx")]
+    public void The_lower_pass_output_of_the_default_pipeline_runs_like_the_original(string file)
+    {
+        var path = CorpusModels.PathOf(file);
+        PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
+        var read = GraphDsl.Loading.ModelLoader.Load(path);
+        Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
+        var run = PipelineHost.Run(read.Model!, path);
+        Assert.True(run.Succeeded, run.ToString());
+        var bytes = File.ReadAllBytes(path);
+        var lowered = run.Artifacts["model.onnx"];
+        // Stored node order: the planned operators, in plan order, among the file's nodes.
+        var nodes = OnnxNodeOrderWriter.ReadNodes(lowered, out _)!;
+        var main = run.Model!.Main;
+        var planned = main.Operators.Select((o, i) => (Step: o.Annotations["order"]!.AsInt()!.Value, First: o.PresentOutputs.First()))
+            .OrderBy(x => x.Step).Select(x => x.First).ToList();
+        var stored = nodes.Select(n => n.Outputs.FirstOrDefault()).Where(planned.Contains).ToList();
+        Assert.Equal(planned, stored);
+        AssertSameOutputs(bytes, lowered);
+    }
+
+    private static void AssertSameOutputs(byte[] bytes, byte[] rewritten)
+    {
         using var original = new InferenceSession(bytes);
-        using var reordered = new InferenceSession(rewritten!);
+        using var reordered = new InferenceSession(rewritten);
         var random = new Random(1234);
         var inputs = original.InputMetadata.Select(kv =>
         {

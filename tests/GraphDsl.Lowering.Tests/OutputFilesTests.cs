@@ -61,7 +61,9 @@ public sealed class OutputFilesTests : IDisposable
         files.Add(P("good.tflite"), new byte[] { 1 });
         files.Add(Path.Combine(_dir, "missing-dir", "bad.h"), new byte[] { 2 });
         var bag = new DiagnosticBag();
-        Assert.True(files.Check([], force: false, bag));
+        Assert.False(files.Check([], force: false, bag));
+        Assert.Contains("directory does not exist", Assert.Single(bag).Message);
+        bag = new DiagnosticBag();
         Assert.False(files.Commit(bag));
         var d = Assert.Single(bag);
         Assert.Equal("GD3522", d.Id);

@@ -44,22 +44,12 @@ internal static class PlannedGraphs
     /// over lifetimes computed here from the graph's edges (not with GraphDsl.Analysis).</summary>
     public static Graph Plan(Graph graph, int[] order, long align = 16)
     {
+        var acts = graph.Tensors.Where(t => t.IsActivation).ToList();
+        var lifetimes = Lifetimes(graph, order);
+        var first = lifetimes.ToDictionary(kv => kv.Key, kv => kv.Value.First);
+        var last = lifetimes.ToDictionary(kv => kv.Key, kv => kv.Value.Last);
         var step = new int[order.Length];
         for (int s = 0; s < order.Length; s++) step[order[s]] = s;
-        var acts = graph.Tensors.Where(t => t.IsActivation).ToList();
-        var first = new Dictionary<string, int>();
-        var last = new Dictionary<string, int>();
-        foreach (var t in acts)
-        {
-            int producer = -1;
-            for (int op = 0; op < graph.Operators.Count; op++)
-                if (graph.Operators[op].Outputs.Contains(t.Name)) producer = op;
-            first[t.Name] = producer < 0 ? 0 : step[producer];
-            int end = first[t.Name];
-            for (int op = 0; op < graph.Operators.Count; op++)
-                if (graph.Operators[op].Inputs.Contains(t.Name)) end = Math.Max(end, step[op]);
-            last[t.Name] = graph.Outputs.Contains(t.Name) ? order.Length - 1 : end;
-        }
         var offsets = new Dictionary<string, long>();
         foreach (var t in acts.OrderByDescending(t => t.ByteSize).ThenBy(t => t.Name, StringComparer.Ordinal))
         {
@@ -90,6 +80,31 @@ internal static class PlannedGraphs
             Operators = graph.Operators.Select((op, i) => op with { Annotations = op.Annotations.With(WellKnownAnnotations.Order, step[i]) }).ToEquatableArray(),
             Annotations = graph.Annotations.With("arena_plan", Record(("arena_bytes", arena), ("align", align))),
         };
+    }
+
+    /// <summary>First and last step at which each activation is alive under <paramref name="order"/>,
+    /// from the edges: from its producer's step (0 for inputs and unwritten tensors) to its last
+    /// reader's step (the last step for graph outputs).</summary>
+    public static Dictionary<string, (int First, int Last)> Lifetimes(Graph graph, int[] order)
+    {
+        var step = new int[order.Length];
+        for (int s = 0; s < order.Length; s++) step[order[s]] = s;
+        var producerStep = new Dictionary<string, int>();
+        var lastRead = new Dictionary<string, int>();
+        for (int op = 0; op < graph.Operators.Count; op++)
+        {
+            foreach (var o in graph.Operators[op].Outputs) if (o is not null) producerStep.TryAdd(o, step[op]);
+            foreach (var i in graph.Operators[op].Inputs)
+                if (i is not null) lastRead[i] = Math.Max(lastRead.GetValueOrDefault(i, -1), step[op]);
+        }
+        var result = new Dictionary<string, (int, int)>();
+        foreach (var t in graph.Tensors.Where(t => t.IsActivation))
+        {
+            int first = graph.Inputs.Contains(t.Name) ? 0 : producerStep.GetValueOrDefault(t.Name, 0);
+            int last = graph.Outputs.Contains(t.Name) ? order.Length - 1 : Math.Max(first, lastRead.GetValueOrDefault(t.Name, first));
+            result[t.Name] = (first, last);
+        }
+        return result;
     }
 
     /// <summary>The same graph with only an arena plan for its stored order (the "before" run).</summary>

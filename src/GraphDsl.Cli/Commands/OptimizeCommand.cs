@@ -1,0 +1,156 @@
+using System.CommandLine;
+using System.Reflection;
+using System.Text;
+using GraphDsl.Ir;
+using GraphDsl.Ir.Diagnostics;
+using GraphDsl.Loading;
+using GraphDsl.Lowering;
+using GraphDsl.Pipeline;
+using GraphDsl.Reports.Html;
+using GraphDsl.Syntax;
+
+namespace GraphDsl.Cli.Commands;
+
+/// <summary><c>graphdsl optimize [MODEL] [-o OUT] [--report R.html] [--header H.h] [--json]
+/// [--pipeline P] [--force]</c>: the one-command job. Runs the pipeline, then writes the model in
+/// its own format with the optimized order and arena plan, and optionally a C header and an HTML
+/// report; prints the before/after table (or JSON).</summary>
+/// <remarks>
+/// Stages: 1. read the model (or the embedded default); 2. check the output paths before any
+/// work; 3. "before": the <c>arena</c> pass on the stored order; 4. "after": the pipeline, whose
+/// <c>lower</c> pass offers the artifacts; 5. write every requested file atomically, all or none,
+/// and only when everything above succeeded. The input file is never written.
+/// </remarks>
+public static class OptimizeCommand
+{
+    /// <summary>What runs when no MODEL is given: examples/inception.gdsl, embedded in the CLI.</summary>
+    public const string DefaultModelName = "examples/inception_exported.gdsl";
+
+    private const string DefaultModelResource = "GraphDsl.Cli.DefaultModel.gdsl";
+
+    public static readonly DiagnosticDescriptor NoArtifact = new("GD3530", Severity.Error,
+        "The pipeline '{0}' produced no '{1}' for {2}; end it with 'lower'.");
+
+    public static Command Create()
+    {
+        var model = new Argument<string?>("MODEL")
+        {
+            Description = "Model to optimize (.tflite, .onnx or .gdsl); default: the embedded " + DefaultModelName + ".",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the optimized model here (same format as MODEL)." };
+        var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report here." };
+        var header = new Option<string?>("--header") { Description = "Write a C header with the arena plan and schedule here." };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON instead of a table." };
+        var pipeline = new Option<string>("--pipeline") { Description = "Passes to run.", DefaultValueFactory = _ => OptimizePipelines.Default };
+        var force = new Option<bool>("--force") { Description = "Replace output files that already exist." };
+        var command = new Command("optimize", "Reorder operators and plan the arena for the smallest SRAM peak; write the optimized model.")
+        {
+            model, output, report, header, json, pipeline, force,
+        };
+        command.SetAction(parse => Run(new Request(
+            parse.GetValue(model), parse.GetValue(output), parse.GetValue(report), parse.GetValue(header),
+            parse.GetValue(json), parse.GetValue(pipeline) ?? OptimizePipelines.Default, parse.GetValue(force))));
+        return command;
+    }
+
+    private sealed record Request(string? Model, string? Output, string? Report, string? Header, bool Json, string Pipeline, bool Force);
+
+    private static int Run(Request request)
+    {
+        var printer = new DiagnosticPrinter(Console.Error);
+        var read = request.Model is null ? ReadDefaultModel() : ModelLoader.Load(request.Model);
+        printer.Print(read.Diagnostics);
+        if (!read.Succeeded) return 1;
+        var model = read.Model!;
+        var label = request.Model is null ? "embedded default model " + DefaultModelName : Path.GetFileName(request.Model);
+        var inputs = request.Model is null ? Array.Empty<string>() : [request.Model];
+
+        // Refuse bad destinations before spending time on the search.
+        var diagnostics = new DiagnosticBag();
+        var destinations = new OutputFiles();
+        foreach (var path in new[] { request.Output, request.Report, request.Header }.OfType<string>()) destinations.Add(path, default);
+        if (!destinations.Check(inputs, request.Force, diagnostics)) return Fail(printer, diagnostics);
+
+        var catalog = new PassCatalog();
+        PluginFolderLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "plugins"), catalog, diagnostics);
+        if (diagnostics.HasErrors) return Fail(printer, diagnostics);
+
+        var stored = RunPipeline(OptimizePipelines.Stored, OptimizePipelines.InStoredOrder(model), request.Model, catalog, new ArtifactBuffer(), diagnostics);
+        if (stored is null) return Fail(printer, diagnostics);
+        var artifacts = new ArtifactBuffer();
+        var optimized = RunPipeline(request.Pipeline, model, request.Model, catalog, artifacts, diagnostics);
+        if (optimized is null) return Fail(printer, diagnostics);
+        var plan = LoweringPlan.TryRead(optimized.Main, request.Model, diagnostics);
+        if (plan is null) return Fail(printer, diagnostics);
+        var summary = OptimizationSummary.Compute(label, stored.Main, plan);
+
+        var files = new OutputFiles();
+        if (request.Output is not null)
+        {
+            var name = ArtifactFor(request.Model);
+            if (!artifacts.Items.TryGetValue(name, out var bytes))
+                diagnostics.Report(NoArtifact, null, request.Pipeline, name, label);
+            else files.Add(request.Output, bytes);
+        }
+        if (request.Header is not null)
+        {
+            if (!artifacts.Items.TryGetValue("model.h", out var bytes))
+                diagnostics.Report(NoArtifact, null, request.Pipeline, "model.h", label);
+            else files.Add(request.Header, bytes);
+        }
+        if (request.Report is not null)
+            files.Add(request.Report, Encoding.UTF8.GetBytes(HtmlReport.Render(summary, stored.Main, plan)));
+        if (diagnostics.HasErrors || !files.Check(inputs, request.Force, diagnostics) || !files.Commit(diagnostics))
+            return Fail(printer, diagnostics);
+        printer.Print(diagnostics);
+
+        if (request.Json)
+        {
+            Console.Out.WriteLine(summary.ToJson());
+            return 0;
+        }
+        Console.Out.WriteLine($"model: {label} ({summary.Operators} operators, {summary.ActivationTensors} activation tensors)");
+        Console.Out.WriteLine($"pipeline: {request.Pipeline}");
+        Console.Out.WriteLine();
+        Console.Out.Write(summary.ToTable());
+        if (summary.OrderProvenOptimal is { } proven)
+            Console.Out.WriteLine(proven ? "order: proven optimal" : "order: best found (not proven optimal)");
+        foreach (var path in files.Paths) Console.Out.WriteLine($"wrote {path}");
+        return 0;
+    }
+
+    /// <summary>Runs pipeline text on the model; null after reporting why it failed.</summary>
+    private static Model? RunPipeline(string text, Model model, string? sourcePath, PassCatalog catalog,
+        ArtifactBuffer artifacts, DiagnosticBag diagnostics)
+    {
+        var passes = PipelineBinder.Bind(text, catalog, diagnostics, OptimizePipelines.Established(model));
+        if (passes is null) return null;
+        var run = new PassManager(new PassManagerSettings { Artifacts = artifacts, SourcePath = sourcePath }).Run(model, passes);
+        diagnostics.AddRange(run.Diagnostics);
+        return run.Succeeded ? run.Model : null;
+    }
+
+    /// <summary>The artifact of the lower pass that holds the model in the input's format.</summary>
+    private static string ArtifactFor(string? modelPath) => Path.GetExtension(modelPath ?? "").ToLowerInvariant() switch
+    {
+        ".tflite" => "model.tflite",
+        ".onnx" => "model.onnx",
+        _ => "model.gdsl",
+    };
+
+    private static ReadResult ReadDefaultModel()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(DefaultModelResource)
+            ?? throw new InvalidOperationException("The embedded default model is missing from this build.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return ModelLoader.Verified(GraphDslSyntax.Parse(reader.ReadToEnd(), DefaultModelName));
+    }
+
+    private static int Fail(DiagnosticPrinter printer, DiagnosticBag diagnostics)
+    {
+        printer.Print(diagnostics);
+        Console.Error.WriteLine("graphdsl: optimize failed; no output was written.");
+        return 1;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using GraphDsl.TestKit;
+using Xunit;
+
+namespace GraphDsl.Lowering.Tests;
+
+/// <summary><c>graphdsl optimize</c> run as a process, as users run it.</summary>
+public sealed class OptimizeCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("graphdsl-optimize-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string P(string name) => Path.Combine(_dir, name);
+
+    /// <summary>The CLI built beside this test project (same configuration).</summary>
+    private static string Cli
+    {
+        get
+        {
+            var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<config>/net10.0/
+            return RepositoryPaths.Combine("src", "GraphDsl.Cli", "bin", config, "net10.0", "graphdsl.dll");
+        }
+    }
+
+    private static ExternalProcess.Outcome Graphdsl(params string[] args) =>
+        ExternalProcess.Run("dotnet", [Cli, .. args], TimeSpan.FromMinutes(5));
+
+    [SkippableFact]
+    public void With_no_model_it_optimizes_the_embedded_default_and_prints_the_table()
+    {
+        PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
+        var run = Graphdsl("optimize", "-o", P("inception.gdsl"), "--header", P("inception.h"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("embedded default model examples/inception_exported.gdsl", run.StdOut);
+        Assert.Matches(new Regex(@"peak live activations\s+[\d,]+\s+[\d,]+"), run.StdOut);
+        Assert.Contains("#define INCEPTION_EXPORTED_ARENA_SIZE", File.ReadAllText(P("inception.h")));
+        // The written text is a planned model: optimizing it again with only verify,lower works.
+        var again = Graphdsl("optimize", P("inception.gdsl"), "--pipeline", "verify,lower", "-o", P("again.gdsl"));
+        Assert.True(again.ExitCode == 0, again.ToString());
+    }
+
+    [SkippableFact]
+    public void A_tflite_model_gives_the_model_header_report_and_json()
+    {
+        var model = CorpusModels.PathOf("pretrainedResnet_quant.tflite");
+        PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
+        var run = Graphdsl("optimize", model, "-o", P("out.tflite"), "--header", P("out.h"), "--report", P("r.html"), "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.StdOut);
+        var root = json.RootElement;
+        foreach (var key in new[] { "operators", "activation_tensors", "lower_bound_bytes" })
+            Assert.True(root.GetProperty(key).GetInt64() > 0, key);
+        foreach (var key in new[] { "peak_bytes", "arena_bytes", "tflm_greedy_arena_bytes" })
+            Assert.True(root.GetProperty("stored").GetProperty(key).GetInt64() > 0, key);
+        var optimized = root.GetProperty("optimized");
+        Assert.True(optimized.GetProperty("peak_bytes").GetInt64() >= root.GetProperty("lower_bound_bytes").GetInt64());
+        Assert.True(optimized.GetProperty("order_proven_optimal").ValueKind is JsonValueKind.True or JsonValueKind.False);
+        Assert.True(optimized.GetProperty("search_ms").GetDouble() >= 0);
+        // The file's offline plan ends exactly at the reported arena size.
+        var plan = new RawTflite(File.ReadAllBytes(P("out.tflite"))).OfflinePlan()!;
+        var arena = optimized.GetProperty("arena_bytes").GetInt64();
+        Assert.True(plan[3..].All(o => o < arena));
+        Assert.Contains("ARENA_SIZE " + arena + "u", File.ReadAllText(P("out.h")));
+        Assert.DoesNotMatch(new Regex("https?://"), File.ReadAllText(P("r.html")));
+    }
+
+    [SkippableFact]
+    public void An_unsupported_file_is_a_clear_error_and_writes_nothing()
+    {
+        File.WriteAllText(P("notes.txt"), "hello");
+        var run = Graphdsl("optimize", P("notes.txt"), "-o", P("out.txt"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("error GD0102", run.StdErr);
+        Assert.DoesNotContain("   at ", run.StdErr);
+        Assert.False(File.Exists(P("out.txt")));
+    }
+
+    [SkippableFact]
+    public void Output_paths_are_checked_the_input_is_never_written_and_force_is_needed_to_replace()
+    {
+        PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
+        var model = P("model.gdsl");
+        File.Copy(RepositoryPaths.Combine("examples", "inception.gdsl"), model);
+        var original = File.ReadAllBytes(model);
+
+        var self = Graphdsl("optimize", model, "-o", model, "--force");
+        Assert.Equal(1, self.ExitCode);
+        Assert.Contains("GD3520", self.StdErr);
+        Assert.Equal(original, File.ReadAllBytes(model));
+
+        var nowhere = Graphdsl("optimize", model, "-o", P("missing/out.gdsl"));
+        Assert.Equal(1, nowhere.ExitCode);
+        Assert.Contains("GD3522", nowhere.StdErr);
+
+        File.WriteAllText(P("out.gdsl"), "keep");
+        var exists = Graphdsl("optimize", model, "-o", P("out.gdsl"), "--header", P("out.h"));
+        Assert.Equal(1, exists.ExitCode);
+        Assert.Contains("GD3521", exists.StdErr);
+        Assert.Equal("keep", File.ReadAllText(P("out.gdsl")));
+        Assert.False(File.Exists(P("out.h")));
+
+        var forced = Graphdsl("optimize", model, "-o", P("out.gdsl"), "--header", P("out.h"), "--force");
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.NotEqual("keep", File.ReadAllText(P("out.gdsl")));
+        Assert.Equal(original, File.ReadAllBytes(model));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
+
+    [SkippableFact]
+    public void A_plan_that_fails_verification_is_an_error_and_writes_nothing()
+    {
+        PipelineHost.RequirePasses("verify", "lower");
+        // Two tensors alive at the same time placed on the same bytes.
+        File.WriteAllText(P("bad.gdsl"), """
+            graph main(x) -> (z) {
+              @arena_plan(arena_bytes=128, align=16)
+              tensor x: i8[1,64] @arena(offset=0, size=64)
+              tensor y: i8[1,64] @arena(offset=0, size=64)
+              tensor z: i8[1,64] @arena(offset=64, size=64)
+
+              y = RELU(x) @order(0)
+              z = ADD(x, y) @order(1)
+            }
+            """);
+        var run = Graphdsl("optimize", P("bad.gdsl"), "--pipeline", "verify,lower", "-o", P("out.gdsl"), "--header", P("out.h"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(new Regex(@"error GD3\d\d\d"), run.StdErr);
+        Assert.Contains("no output was written", run.StdErr);
+        Assert.False(File.Exists(P("out.gdsl")));
+        Assert.False(File.Exists(P("out.h")));
+    }
+}

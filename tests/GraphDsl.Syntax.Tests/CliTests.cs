@@ -93,7 +93,8 @@ public class CliTests : IDisposable
         File.WriteAllText(source, text);
         var (exit, _, error) = Run("print", source, "--output", source);
         Assert.Equal(1, exit);
-        Assert.Contains("refusing to overwrite", error);
+        Assert.Contains("error GD3520", error);
+        Assert.Contains("it is the input model", error);
         Assert.Equal(text, File.ReadAllText(source));
     }
 

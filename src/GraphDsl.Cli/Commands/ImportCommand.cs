@@ -18,7 +18,7 @@ public static class ImportCommand
             Description = "Value of a symbolic ONNX dimension, NAME=N (repeatable), e.g. --dim batch=1.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var command = new Command("import", "Read a model file (.tflite) and print it in the graph language.") { model, output, dims };
+        var command = new Command("import", "Read a model file (.tflite, .onnx, .gdsl) and print it in the graph language.") { model, output, dims };
         command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(output), parse.GetValue(dims) ?? []));
         return command;
     }
@@ -36,11 +36,6 @@ public static class ImportCommand
             }
             dimValues[entry[..eq]] = value;
         }
-        if (output is not null && PrintCommand.SameFile(path, output))
-        {
-            Console.Error.WriteLine($"{output}: error: refusing to overwrite the input model; choose another --output");
-            return 1;
-        }
         var result = ModelLoader.Load(path, new GraphDsl.Importers.Onnx.OnnxImportOptions { DimValues = dimValues });
         new DiagnosticPrinter(Console.Error).Print(result.Diagnostics);
         if (!result.Succeeded) return 1;
@@ -50,6 +45,8 @@ public static class ImportCommand
             Console.Out.Write(text);
             return 0;
         }
-        return PrintCommand.WriteAtomically(output, text) ? 0 : 1;
+        var outputs = new StagedOutputs(path);
+        outputs.Add(output, text);
+        return outputs.Commit() ? 0 : 1;
     }
 }

@@ -17,11 +17,6 @@ public static class PrintCommand
         {
             var path = parse.GetValue(file)!;
             var outPath = parse.GetValue(output);
-            if (outPath is not null && SameFile(path, outPath))
-            {
-                Console.Error.WriteLine($"{outPath}: error: refusing to overwrite the input file; choose another --output");
-                return 1;
-            }
             var result = ModelLoader.Load(path);
             new DiagnosticPrinter(Console.Error).Print(result.Diagnostics);
             if (!result.Succeeded) return 1;
@@ -31,30 +26,10 @@ public static class PrintCommand
                 Console.Out.Write(text);
                 return 0;
             }
-            return WriteAtomically(outPath, text) ? 0 : 1;
+            var outputs = new StagedOutputs(path);
+            outputs.Add(outPath, text);
+            return outputs.Commit() ? 0 : 1;
         });
         return command;
-    }
-
-    internal static bool SameFile(string a, string b) =>
-        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
-
-    /// <summary>Writes beside the target and renames, so readers never see a half-written file.</summary>
-    internal static bool WriteAtomically(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, full, overwrite: true);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"{path}: error: cannot write: {e.Message}");
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            return false;
-        }
     }
 }

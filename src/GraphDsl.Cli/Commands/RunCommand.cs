@@ -34,12 +34,12 @@ public static class RunCommand
             if (run is null) return 1;
             if (!run.Succeeded) return PipelineRunner.ExitCode(run);
 
-            if (parse.GetValue(output) is { } outPath && !outputs.Add(outPath, IrPrinter.Print(run.Model))) return 1;
+            if (parse.GetValue(output) is { } outPath) outputs.Add(outPath, IrPrinter.Print(run.Model));
             if (parse.GetValue(artifactsDir) is { } dir)
             {
                 Directory.CreateDirectory(dir);
                 foreach (var (name, bytes) in artifacts.Items)
-                    if (!outputs.Add(Path.Combine(dir, Path.GetFileName(name)), bytes)) return 1;
+                    outputs.Add(Path.Combine(dir, Path.GetFileName(name)), bytes);
             }
             else if (artifacts.Items.Count > 0)
                 Console.Error.WriteLine($"graphdsl: {artifacts.Items.Count} artifact(s) produced ({string.Join(", ", artifacts.Items.Keys)}); use --artifacts DIR to write them");

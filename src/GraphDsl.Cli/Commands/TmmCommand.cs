@@ -55,10 +55,9 @@ public static class TmmCommand
             var table = TmmTable.FromModel(run.Model)!;
 
             var outputs = new StagedOutputs(path);
-            if (parse.GetValue(csv) is { } csvPath && !outputs.Add(csvPath, TmmCsv.Render(table))) return 1;
-            if (chartPath is not null
-                && !outputs.Add(chartPath, TmmChart.Render(table, input.Name ?? Path.GetFileName(path), chartPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))))
-                return 1;
+            if (parse.GetValue(csv) is { } csvPath) outputs.Add(csvPath, TmmCsv.Render(table));
+            if (chartPath is not null)
+                outputs.Add(chartPath, TmmChart.Render(table, input.Name ?? Path.GetFileName(path), chartPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)));
             if (parse.GetValue(json)) Console.Out.WriteLine(ToJson(table));
             else ShowTable(table, parse.GetValue(all));
             return outputs.Commit() ? 0 : 1;

@@ -43,6 +43,6 @@ public abstract record AttributeValue
         Bytes b => Convert.ToHexString(b.Value.AsImmutableArray().AsSpan()),
         List l => "[" + string.Join(", ", l.Items) + "]",
         Record r => "{" + string.Join(", ", r.Fields.Select(kv => kv.Key + "=" + kv.Value)) + "}",
-        _ => base.ToString(),
+        _ => GetType().Name,
     };
 }

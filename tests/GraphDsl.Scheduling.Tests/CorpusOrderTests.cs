@@ -18,11 +18,6 @@ public class CorpusOrderTests
     {
         var path = CorpusModels.PathOf(fileName);
         var read = ModelLoader.Load(path);
-        // Seam: a format whose importer is not integrated yet (ModelLoader reports GD0102 for an
-        // unknown extension) is skipped by name rather than failing; once the importer lands in
-        // ModelLoader this test covers it with no change.
-        Skip.If(read.Diagnostics.Any(d => d.Id == ModelLoader.UnknownExtension.Id),
-            $"{fileName}: no importer for {Path.GetExtension(fileName)} in ModelLoader yet.");
         Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
         var problem = MemoryProblem.TryCreate(read.Model!.Main, out var unsized);
         Assert.True(problem is not null, $"unsized activations: {string.Join(", ", unsized.Select(t => t.Name).Take(5))}");

@@ -91,7 +91,7 @@ public class OrderSearchPassTests
         var (result, diagnostics, _) = Run(model);
         Assert.False(result.Changed);
         Assert.Same(model, result.Model);
-        Assert.Equal("GD3101", Assert.Single(diagnostics).Id);
+        Assert.Equal("GD3201", Assert.Single(diagnostics).Id);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public class OrderSearchPassTests
             EquatableArray<string>.Empty, EquatableArray.Create("b"));
         var (result, diagnostics, _) = Run(Model.Of(graph));
         Assert.False(result.Changed);
-        Assert.Equal("GD3102", Assert.Single(diagnostics).Id);
+        Assert.Equal("GD3202", Assert.Single(diagnostics).Id);
     }
 
     [Fact]

@@ -12,11 +12,12 @@ public static class CheckCommand
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = "Model to check (.gdsl)." };
-        var command = new Command("check", "Validate a model and print a one-line summary of its main graph.") { file };
+        var dim = ModelInput.DimOption();
+        var command = new Command("check", "Validate a model and print a one-line summary of its main graph.") { file, dim };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            var result = ModelLoader.Load(path);
+            var result = ModelInput.Load(path, parse.GetValue(dim));
             new DiagnosticPrinter(Console.Error).Print(result.Diagnostics);
             if (!result.Succeeded) return 1;
             Console.Out.WriteLine(Summary(result.Model!.Main));

@@ -44,22 +44,23 @@ public static class OptimizeCommand
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON instead of a table." };
         var pipeline = new Option<string>("--pipeline") { Description = "Passes to run.", DefaultValueFactory = _ => OptimizePipelines.Default };
         var force = new Option<bool>("--force") { Description = "Replace output files that already exist." };
+        var dim = ModelInput.DimOption();
         var command = new Command("optimize", "Reorder operators and plan the arena for the smallest SRAM peak; write the optimized model.")
         {
-            model, output, report, header, json, pipeline, force,
+            model, output, report, header, json, pipeline, force, dim,
         };
         command.SetAction(parse => Run(new Request(
             parse.GetValue(model), parse.GetValue(output), parse.GetValue(report), parse.GetValue(header),
-            parse.GetValue(json), parse.GetValue(pipeline) ?? OptimizePipelines.Default, parse.GetValue(force))));
+            parse.GetValue(json), parse.GetValue(pipeline) ?? OptimizePipelines.Default, parse.GetValue(force), parse.GetValue(dim) ?? [])));
         return command;
     }
 
-    private sealed record Request(string? Model, string? Output, string? Report, string? Header, bool Json, string Pipeline, bool Force);
+    private sealed record Request(string? Model, string? Output, string? Report, string? Header, bool Json, string Pipeline, bool Force, string[] Dims);
 
     private static int Run(Request request)
     {
         var printer = new DiagnosticPrinter(Console.Error);
-        var read = request.Model is null ? ReadDefaultModel() : ModelLoader.Load(request.Model);
+        var read = request.Model is null ? ReadDefaultModel() : ModelInput.Load(request.Model, request.Dims);
         printer.Print(read.Diagnostics);
         if (!read.Succeeded) return 1;
         var model = read.Model!;

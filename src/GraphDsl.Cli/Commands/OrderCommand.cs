@@ -22,23 +22,24 @@ public static class OrderCommand
         var budget = new Option<long>("--budget-ms") { Description = "Time budget of the exact search in milliseconds.", DefaultValueFactory = _ => 10000 };
         var maxStates = new Option<long>("--max-states") { Description = "Most search states kept in memory.", DefaultValueFactory = _ => 2_000_000 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var dim = ModelInput.DimOption();
         var command = new Command("order", "Find the execution order with the minimum activation peak, with proof of optimality or the proven gap.")
         {
-            model, budget, maxStates, json,
+            model, budget, maxStates, json, dim,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(
-            Run(parse.GetValue(model)!, parse.GetValue(budget), parse.GetValue(maxStates), parse.GetValue(json), cancellation)));
+            Run(parse.GetValue(model)!, parse.GetValue(dim), parse.GetValue(budget), parse.GetValue(maxStates), parse.GetValue(json), cancellation)));
         return command;
     }
 
-    private static int Run(string path, long budgetMs, long maxStates, bool json, CancellationToken cancellation)
+    private static int Run(string path, string[]? dims, long budgetMs, long maxStates, bool json, CancellationToken cancellation)
     {
         if (budgetMs < 0 || maxStates < 1)
         {
             Console.Error.WriteLine("graphdsl: error: --budget-ms must be >= 0 and --max-states >= 1");
             return 1;
         }
-        var read = ModelLoader.Load(path);
+        var read = ModelInput.Load(path, dims);
         var printer = new DiagnosticPrinter(Console.Error);
         printer.Print(read.Diagnostics);
         if (!read.Succeeded) return 1;

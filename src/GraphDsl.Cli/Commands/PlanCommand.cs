@@ -23,13 +23,14 @@ public static class PlanCommand
         var reuse = new Option<string>("--reuse") { Description = "Reuse kinds: all, none, views, inplace, concat, or joined by '+'.", DefaultValueFactory = _ => "all" };
         var budget = new Option<long>("--budget-ms") { Description = "CP-SAT time budget in milliseconds.", DefaultValueFactory = _ => 1000 };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
+        var dim = ModelInput.DimOption();
         var command = new Command("plan", "Plan the activation arena and compare it with TFLite Micro's greedy planner.")
-            { file, align, strategy, reuse, budget, json };
+            { file, align, strategy, reuse, budget, json, dim };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
             var printer = new DiagnosticPrinter(Console.Error);
-            var loaded = ModelLoader.Load(path);
+            var loaded = ModelInput.Load(path, parse.GetValue(dim));
             printer.Print(loaded.Diagnostics);
             if (!loaded.Succeeded) return 1;
             var bag = new DiagnosticBag();

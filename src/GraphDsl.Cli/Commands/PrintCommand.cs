@@ -12,12 +12,13 @@ public static class PrintCommand
     {
         var file = new Argument<string>("FILE") { Description = "Model to print (.gdsl)." };
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of stdout (atomically: temporary file, then rename)." };
-        var command = new Command("print", "Print a model as canonical graph-language text.") { file, output };
+        var dim = ModelInput.DimOption();
+        var command = new Command("print", "Print a model as canonical graph-language text.") { file, output, dim };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
             var outPath = parse.GetValue(output);
-            var result = ModelLoader.Load(path);
+            var result = ModelInput.Load(path, parse.GetValue(dim));
             new DiagnosticPrinter(Console.Error).Print(result.Diagnostics);
             if (!result.Succeeded) return 1;
             var text = IrPrinter.Print(result.Model!);

@@ -18,13 +18,14 @@ public static class RunCommand
         var artifactsDir = new Option<string?>("--artifacts") { Description = "Write the files passes produce into this folder." };
         var printPipeline = new Option<bool>("--print-pipeline") { Description = "Print the pipeline as bound (with non-default options) to stderr." };
         var shared = new PipelineCommandOptions();
-        var command = new Command("run", "Run a pass pipeline on a model.") { model, pipeline, output, artifactsDir, printPipeline };
+        var dim = ModelInput.DimOption();
+        var command = new Command("run", "Run a pass pipeline on a model.") { model, pipeline, output, artifactsDir, printPipeline, dim };
         shared.AddTo(command, withPrinting: true);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(model)!;
             var outputs = new StagedOutputs(path);
-            var loaded = ModelLoader.Load(path);
+            var loaded = ModelInput.Load(path, parse.GetValue(dim));
             new DiagnosticPrinter(Console.Error).Print(loaded.Diagnostics);
             if (!loaded.Succeeded) return 1;
 

@@ -27,7 +27,8 @@ public static class TmmCommand
         var all = new Option<bool>("--all") { Description = "Show every operator, not only the largest ones." };
         var view = new Option<string>("--view") { Description = "tflm (default: TFLite Micro's arena) or persistent-dequantize.", DefaultValueFactory = _ => "tflm" };
         var shared = new PipelineCommandOptions();
-        var command = new Command("tmm", "Tensor Memory Mapping: activation bytes per operator, the peak and the lower bound.") { model, order, csv, chart, json, all, view };
+        var dim = ModelInput.DimOption();
+        var command = new Command("tmm", "Tensor Memory Mapping: activation bytes per operator, the peak and the lower bound.") { model, order, csv, chart, json, all, view, dim };
         shared.AddTo(command, withPrinting: false);
         command.SetAction(parse =>
         {
@@ -38,7 +39,7 @@ public static class TmmCommand
                 Console.Error.WriteLine($"{chartPath}: error: the chart must be a .png or .svg file");
                 return 1;
             }
-            var loaded = ModelLoader.Load(path);
+            var loaded = ModelInput.Load(path, parse.GetValue(dim));
             var printer = new DiagnosticPrinter(Console.Error);
             printer.Print(loaded.Diagnostics);
             if (!loaded.Succeeded) return 1;

@@ -86,6 +86,27 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_malformed_dim_is_a_located_error_and_exit_1()
+    {
+        var (exit, _, error) = Run("check", RepositoryPaths.Combine("examples", "cnn.gdsl"), "--dim", "batch=0");
+        Assert.Equal(1, exit);
+        Assert.Contains("error GD2217", error);
+        Assert.Contains("'batch=0'", error);
+    }
+
+    [SkippableFact]
+    public void Dim_fixes_the_dynamic_image_size_of_an_onnx_model()
+    {
+        // ch_PP-OCRv4_det_infer.onnx takes x: f32[N,3,H,W] with all three dims symbolic.
+        var model = CorpusModels.PathOf("ch_PP-OCRv4_det_infer.onnx");
+        var (exit, output, error) = Run("import", model,
+            "--dim", "p2o.DynamicDimension.0=1", "--dim", "p2o.DynamicDimension.1=64", "--dim", "p2o.DynamicDimension.2=96");
+        Assert.Equal(0, exit);
+        Assert.Contains("tensor x: f32[1,3,64,96]", output);
+        Assert.DoesNotContain("GD2208", error);
+    }
+
+    [Fact]
     public void Print_refuses_to_overwrite_its_input()
     {
         var source = Path.Combine(_dir, "m.gdsl");

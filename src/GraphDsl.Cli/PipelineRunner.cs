@@ -23,6 +23,9 @@ public sealed class PipelineRunner
     public bool TimePasses { get; init; }
     public TimeSpan PassTimeout { get; init; } = PassManagerSettings.DefaultPassTimeout;
 
+    // Plugins are loaded once per runner, however many pipelines it runs (optimize runs two).
+    private PassCatalog? _catalog;
+
     /// <summary>Loads the built-in plugins and those in <see cref="PluginDirectories"/>; load
     /// diagnostics go to <paramref name="diagnostics"/>.</summary>
     public PassCatalog LoadCatalog(DiagnosticBag diagnostics)
@@ -33,14 +36,17 @@ public sealed class PipelineRunner
         return catalog;
     }
 
-    /// <summary>Loads plugins, binds <paramref name="pipelineText"/> and runs it on the model read
-    /// from <paramref name="sourcePath"/>. Prints diagnostics; returns the run, or null when the
+    /// <summary>Loads plugins (first call only), binds <paramref name="pipelineText"/> and runs it
+    /// on the model read from <paramref name="sourcePath"/> (null: built in memory).
+    /// <paramref name="established"/> names capabilities the model already has (e.g. <c>order</c>
+    /// from <c>@order</c> annotations). Prints diagnostics; returns the run, or null when the
     /// pipeline could not be set up (exit code 1).</summary>
-    public PipelineRun? Run(Model model, string sourcePath, string pipelineText, ArtifactBuffer artifacts, Action<string>? printPipeline = null)
+    public PipelineRun? Run(Model model, string? sourcePath, string pipelineText, ArtifactBuffer artifacts,
+        Action<string>? printPipeline = null, IEnumerable<string>? established = null)
     {
         var setup = new DiagnosticBag();
-        var catalog = LoadCatalog(setup);
-        var passes = PipelineBinder.Bind(pipelineText, catalog, setup);
+        var catalog = _catalog ??= LoadCatalog(setup);
+        var passes = PipelineBinder.Bind(pipelineText, catalog, setup, established);
         var printer = new DiagnosticPrinter(Console.Error);
         // A broken plugin is reported but does not stop a pipeline that does not use it.
         printer.Print(setup);
@@ -88,7 +94,7 @@ public sealed class PipelineRunner
         }
     }
 
-    private PipelineRun Execute(Model model, string sourcePath, IReadOnlyList<ScheduledPass> passes, ArtifactBuffer artifacts,
+    private PipelineRun Execute(Model model, string? sourcePath, IReadOnlyList<ScheduledPass> passes, ArtifactBuffer artifacts,
         IReadOnlyList<IPassInstrument> instruments, CancellationToken cancellation, Action<PipelineProgress> onProgress)
     {
         var settings = new PassManagerSettings

@@ -73,15 +73,18 @@ public static class OptimizeCommand
         foreach (var path in new[] { request.Output, request.Report, request.Header }.OfType<string>()) destinations.Add(path, default);
         if (!destinations.Check(inputs, request.Force, diagnostics)) return Fail(printer, diagnostics);
 
-        var catalog = new PassCatalog();
-        PluginFolderLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "plugins"), catalog, diagnostics);
-        if (diagnostics.HasErrors) return Fail(printer, diagnostics);
-
-        var stored = RunPipeline(OptimizePipelines.Stored, OptimizePipelines.InStoredOrder(model), request.Model, catalog, new ArtifactBuffer(), diagnostics);
-        if (stored is null) return Fail(printer, diagnostics);
+        // One runner for both pipelines: plugins load once, progress and Ctrl+C as in `run`.
+        var runner = new PipelineRunner();
+        var storedModel = OptimizePipelines.InStoredOrder(model);
+        var storedRun = runner.Run(storedModel, request.Model, OptimizePipelines.Stored, new ArtifactBuffer(),
+            established: OptimizePipelines.Established(storedModel));
+        if (storedRun is not { Succeeded: true }) return Failed(storedRun, printer, diagnostics);
+        var stored = storedRun.Model;
         var artifacts = new ArtifactBuffer();
-        var optimized = RunPipeline(request.Pipeline, model, request.Model, catalog, artifacts, diagnostics);
-        if (optimized is null) return Fail(printer, diagnostics);
+        var optimizedRun = runner.Run(model, request.Model, request.Pipeline, artifacts,
+            established: OptimizePipelines.Established(model));
+        if (optimizedRun is not { Succeeded: true }) return Failed(optimizedRun, printer, diagnostics);
+        var optimized = optimizedRun.Model;
         var plan = LoweringPlan.TryRead(optimized.Main, request.Model, diagnostics);
         if (plan is null) return Fail(printer, diagnostics);
         var summary = OptimizationSummary.Compute(label, stored.Main, plan);
@@ -121,16 +124,10 @@ public static class OptimizeCommand
         return 0;
     }
 
-    /// <summary>Runs pipeline text on the model; null after reporting why it failed.</summary>
-    private static Model? RunPipeline(string text, Model model, string? sourcePath, PassCatalog catalog,
-        ArtifactBuffer artifacts, DiagnosticBag diagnostics)
-    {
-        var passes = PipelineBinder.Bind(text, catalog, diagnostics, OptimizePipelines.Established(model));
-        if (passes is null) return null;
-        var run = new PassManager(new PassManagerSettings { Artifacts = artifacts, SourcePath = sourcePath }).Run(model, passes);
-        diagnostics.AddRange(run.Diagnostics);
-        return run.Succeeded ? run.Model : null;
-    }
+    /// <summary>Exit code of a pipeline that did not succeed (its diagnostics are printed by the
+    /// runner): 130 when cancelled, else 1 with the failure message.</summary>
+    private static int Failed(PipelineRun? run, DiagnosticPrinter printer, DiagnosticBag diagnostics) =>
+        run is { Status: PipelineStatus.Cancelled } ? PipelineRunner.ExitCode(run) : Fail(printer, diagnostics);
 
     /// <summary>The artifact of the lower pass that holds the model in the input's format.</summary>
     private static string ArtifactFor(string? modelPath) => Path.GetExtension(modelPath ?? "").ToLowerInvariant() switch

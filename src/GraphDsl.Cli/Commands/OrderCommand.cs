@@ -27,12 +27,12 @@ public static class OrderCommand
         {
             model, budget, maxStates, json, dim,
         };
-        command.SetAction((parse, cancellation) => Task.FromResult(
-            Run(parse.GetValue(model)!, parse.GetValue(dim), parse.GetValue(budget), parse.GetValue(maxStates), parse.GetValue(json), cancellation)));
+        command.SetAction(parse =>
+            Run(parse.GetValue(model)!, parse.GetValue(dim), parse.GetValue(budget), parse.GetValue(maxStates), parse.GetValue(json)));
         return command;
     }
 
-    private static int Run(string path, string[]? dims, long budgetMs, long maxStates, bool json, CancellationToken cancellation)
+    private static int Run(string path, string[]? dims, long budgetMs, long maxStates, bool json)
     {
         if (budgetMs < 0 || maxStates < 1)
         {
@@ -46,26 +46,15 @@ public static class OrderCommand
 
         // The search runs as the `order` plugin under the pass manager, like any pipeline pass;
         // the command only reads back the annotations it wrote.
-        var diagnostics = new DiagnosticBag();
-        var catalog = new PassCatalog();
-        PluginFolderLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "plugins"), catalog, diagnostics);
-        var pipeline = PipelineBinder.Bind(
-            string.Create(CultureInfo.InvariantCulture, $"order{{budget-ms={budgetMs},max-states={maxStates}}}"), catalog, diagnostics);
-        if (pipeline is null)
+        var runner = new PipelineRunner
         {
-            printer.Print(diagnostics);
-            return 1;
-        }
-        var settings = new PassManagerSettings
-        {
-            SourcePath = path,
             // The pass stops itself at its budget; the manager's limit is only a safety net.
             PassTimeout = TimeSpan.FromMilliseconds(budgetMs) + PassManagerSettings.DefaultPassTimeout,
         };
-        var run = new PassManager(settings).Run(read.Model!, pipeline, cancellation);
-        printer.Print(run.Diagnostics);
-        cancellation.ThrowIfCancellationRequested();
-        if (!run.Succeeded) return 1;
+        var run = runner.Run(read.Model!, path,
+            string.Create(CultureInfo.InvariantCulture, $"order{{budget-ms={budgetMs},max-states={maxStates}}}"), new ArtifactBuffer());
+        if (run is null) return 1;
+        if (!run.Succeeded) return PipelineRunner.ExitCode(run);
         var graph = run.Model.Main;
         if (graph.Annotations[OrderSearchAnnotations.Summary] is not AttributeValue.Record { Fields: var figures })
         {

@@ -29,7 +29,11 @@ public sealed class TensorMemoryMappingPass : IGraphPass
             PassOption.Text("view", ActivationView.Tflm,
                 "which tensors are activations: tflm (TFLite Micro arena, default) or persistent-dequantize (desktop TFLite keeps DEQUANTIZE-of-constant outputs)"),
         ],
-        Reports: [TensorMemoryDiagnostics.UnsizedActivations, TensorMemoryDiagnostics.UnknownView, TensorMemoryDiagnostics.OrderNotTopological]);
+        Reports: [AnalysisDiagnostics.UnsizedActivation, TensorMemoryDiagnostics.UnknownView, TensorMemoryDiagnostics.OrderNotTopological])
+    {
+        // The figures are those of the current order: a new order makes them stale.
+        DependsOn = ["order"],
+    };
 
     public PassResult Run(Model model, PassContext context)
     {
@@ -40,13 +44,11 @@ public sealed class TensorMemoryMappingPass : IGraphPass
             context.Diagnostics.Report(TensorMemoryDiagnostics.UnknownView, graph.Origin.Location, viewName, string.Join(", ", ActivationView.Names));
             return PassResult.Unchanged(model);
         }
-        if (MemoryProblem.TryCreate(viewed, out var unsized) is not { } problem)
-        {
-            var names = string.Join(", ", unsized.Take(10).Select(t => $"'{t.Name}' {IrPrinter.Type(t.Type)}"))
-                        + (unsized.Count > 10 ? $", ... ({unsized.Count - 10} more)" : "");
-            context.Diagnostics.Report(TensorMemoryDiagnostics.UnsizedActivations, unsized[0].Origin.Location ?? graph.Origin.Location, unsized.Count, names);
-            return PassResult.Unchanged(model);
-        }
+        // The TFLM view is the model itself, shared with the other passes through the cache.
+        var problem = ReferenceEquals(viewed, graph)
+            ? context.GetAnalysis<MemoryProblem>(model)
+            : MemoryProblem.Compute(model.WithMain(viewed), context.Analyses, context.Diagnostics);
+        if (problem is null) return PassResult.Unchanged(model);
         var order = ExecutionOrder.Current(graph);
         if (!ExecutionOrder.IsTopological(problem, order))
         {

@@ -37,11 +37,11 @@ public sealed class PipelineRunner
     }
 
     /// <summary>Loads plugins (first call only), binds <paramref name="pipelineText"/> and runs it
-    /// on the model read from <paramref name="sourcePath"/> (null: built in memory).
+    /// on the model read from <paramref name="source"/> (null: built in memory).
     /// <paramref name="established"/> names capabilities the model already has (e.g. <c>order</c>
     /// from <c>@order</c> annotations). Prints diagnostics; returns the run, or null when the
     /// pipeline could not be set up (exit code 1).</summary>
-    public PipelineRun? Run(Model model, string? sourcePath, string pipelineText, ArtifactBuffer artifacts,
+    public PipelineRun? Run(Model model, ModelSource? source, string pipelineText, ArtifactBuffer artifacts,
         Action<string>? printPipeline = null, IEnumerable<string>? established = null)
     {
         var setup = new DiagnosticBag();
@@ -68,13 +68,13 @@ public sealed class PipelineRunner
             {
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
                 run = console.Status().Spinner(Spinner.Known.Dots).Start("starting", status =>
-                    Execute(model, sourcePath, passes, artifacts, instruments, cancel.Token,
+                    Execute(model, source, passes, artifacts, instruments, cancel.Token,
                         p => status.Status(Markup.Escape(Describe(p)))));
             }
             else
             {
                 string? last = null;
-                run = Execute(model, sourcePath, passes, artifacts, instruments, cancel.Token, p =>
+                run = Execute(model, source, passes, artifacts, instruments, cancel.Token, p =>
                 {
                     // Plain lines only when a pass starts, to keep logs short.
                     if (p.PassName == last) return;
@@ -94,14 +94,14 @@ public sealed class PipelineRunner
         }
     }
 
-    private PipelineRun Execute(Model model, string? sourcePath, IReadOnlyList<ScheduledPass> passes, ArtifactBuffer artifacts,
+    private PipelineRun Execute(Model model, ModelSource? source, IReadOnlyList<ScheduledPass> passes, ArtifactBuffer artifacts,
         IReadOnlyList<IPassInstrument> instruments, CancellationToken cancellation, Action<PipelineProgress> onProgress)
     {
         var settings = new PassManagerSettings
         {
             Instruments = instruments,
             Artifacts = artifacts,
-            SourcePath = sourcePath,
+            Source = source,
             PassTimeout = PassTimeout,
             Progress = new ActionProgress(onProgress),
         };

@@ -1,4 +1,5 @@
 using GraphDsl.Analysis;
+using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 
@@ -58,9 +59,17 @@ public sealed class LoweringPlan
         var problem = MemoryProblem.TryCreate(graph, out var unsized);
         if (problem is null)
         {
-            foreach (var t in unsized) diagnostics.Report(LoweringDiagnostics.UnsizedTensor, Where(t.Origin, path), t.Name);
+            AnalysisDiagnostics.ReportUnsized(graph, unsized, diagnostics);
             return null;
         }
+        return TryRead(problem, path, diagnostics, storedOrder);
+    }
+
+    /// <summary>Reads the plan of <paramref name="problem"/>'s graph (the activation view from the
+    /// analysis cache), or reports why it cannot and returns null.</summary>
+    public static LoweringPlan? TryRead(MemoryProblem problem, string? path, DiagnosticBag diagnostics, bool storedOrder = false)
+    {
+        var graph = problem.Graph;
         var order = storedOrder ? ExecutionOrder.Stored(graph) : ReadOrder(graph, problem, path, diagnostics);
         if (order is null) return null;
         var live = Liveness.Compute(problem, order);
@@ -110,28 +119,11 @@ public sealed class LoweringPlan
 
     private static int[]? ReadOrder(Graph graph, MemoryProblem problem, string? path, DiagnosticBag diagnostics)
     {
-        int n = graph.Operators.Count;
-        var order = new int[n];
-        var seen = new bool[n];
-        for (int op = 0; op < n; op++)
+        var order = ExecutionOrderAnnotation.TryRead(graph, out var reason);
+        if (order is null)
         {
-            var o = graph.Operators[op];
-            var step = o.Annotations[WellKnownAnnotations.Order]?.AsInt();
-            string? reason = step switch
-            {
-                null => $"operator {op} ({o.OpType}) has no @order",
-                < 0 => $"operator {op} has @order({step})",
-                _ when step >= n => $"operator {op} has @order({step}) but there are {n} operators",
-                _ when seen[step.Value] => $"step {step} is given to two operators",
-                _ => null,
-            };
-            if (reason is not null)
-            {
-                diagnostics.Report(LoweringDiagnostics.MissingOrder, Where(o.Origin, path), graph.Name, reason);
-                return null;
-            }
-            seen[step!.Value] = true;
-            order[step.Value] = op;
+            diagnostics.Report(LoweringDiagnostics.MissingOrder, Where(graph.Origin, path), graph.Name, reason ?? "no operator has @order");
+            return null;
         }
         if (!ExecutionOrder.IsTopological(problem, order))
         {

@@ -67,8 +67,8 @@ public class TmmOracleTests
         var run = BuiltInPasses.Run("tmm", Model.Of(g));
         Assert.False(run.Succeeded);
         var d = Assert.Single(run.Diagnostics);
-        Assert.Equal("GD3101", d.Id);
-        Assert.Equal("tmm: 1 activation tensor(s) have no known byte size (unknown dimensions): 'x' f32[batch,3]; give them static shapes", d.Message);
+        Assert.Equal("GD3051", d.Id);
+        Assert.Equal("1 activation tensor(s) have no known byte size (unknown dimensions): 'x' f32[batch,3]; give them static shapes (--dim NAME=N fixes a symbolic ONNX dimension)", d.Message);
     }
 
     [Fact]

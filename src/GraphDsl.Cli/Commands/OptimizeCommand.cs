@@ -76,12 +76,12 @@ public static class OptimizeCommand
         // One runner for both pipelines: plugins load once, progress and Ctrl+C as in `run`.
         var runner = new PipelineRunner();
         var storedModel = OptimizePipelines.InStoredOrder(model);
-        var storedRun = runner.Run(storedModel, request.Model, OptimizePipelines.Stored, new ArtifactBuffer(),
+        var storedRun = runner.Run(storedModel, read.Source, OptimizePipelines.Stored, new ArtifactBuffer(),
             established: OptimizePipelines.Established(storedModel));
         if (storedRun is not { Succeeded: true }) return Failed(storedRun, printer, diagnostics);
         var stored = storedRun.Model;
         var artifacts = new ArtifactBuffer();
-        var optimizedRun = runner.Run(model, request.Model, request.Pipeline, artifacts,
+        var optimizedRun = runner.Run(model, read.Source, request.Pipeline, artifacts,
             established: OptimizePipelines.Established(model));
         if (optimizedRun is not { Succeeded: true }) return Failed(optimizedRun, printer, diagnostics);
         var optimized = optimizedRun.Model;

@@ -51,7 +51,7 @@ public static class OrderCommand
             // The pass stops itself at its budget; the manager's limit is only a safety net.
             PassTimeout = TimeSpan.FromMilliseconds(budgetMs) + PassManagerSettings.DefaultPassTimeout,
         };
-        var run = runner.Run(read.Model!, path,
+        var run = runner.Run(read.Model!, read.Source,
             string.Create(CultureInfo.InvariantCulture, $"order{{budget-ms={budgetMs},max-states={maxStates}}}"), new ArtifactBuffer());
         if (run is null) return 1;
         if (!run.Succeeded) return PipelineRunner.ExitCode(run);

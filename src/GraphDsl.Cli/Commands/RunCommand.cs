@@ -30,8 +30,9 @@ public static class RunCommand
             if (!loaded.Succeeded) return 1;
 
             var artifacts = new ArtifactBuffer();
-            var run = shared.CreateRunner(parse).Run(loaded.Model!, path, parse.GetValue(pipeline)!, artifacts,
-                parse.GetValue(printPipeline) ? text => Console.Error.WriteLine($"graphdsl: pipeline {text}") : null);
+            var run = shared.CreateRunner(parse).Run(loaded.Model!, loaded.Source, parse.GetValue(pipeline)!, artifacts,
+                parse.GetValue(printPipeline) ? text => Console.Error.WriteLine($"graphdsl: pipeline {text}") : null,
+                OptimizePipelines.Established(loaded.Model!));
             if (run is null) return 1;
             if (!run.Succeeded) return PipelineRunner.ExitCode(run);
 

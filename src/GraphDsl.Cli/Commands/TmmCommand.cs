@@ -50,7 +50,7 @@ public static class TmmCommand
                 input = ordered;
             }
 
-            var run = shared.CreateRunner(parse).Run(input, path, $"tmm{{view={parse.GetValue(view)}}}", new ArtifactBuffer());
+            var run = shared.CreateRunner(parse).Run(input, loaded.Source, $"tmm{{view={parse.GetValue(view)}}}", new ArtifactBuffer());
             if (run is null) return 1;
             if (!run.Succeeded) return PipelineRunner.ExitCode(run);
             var table = TmmTable.FromModel(run.Model)!;

@@ -16,6 +16,25 @@ public static class ModelLoader
 
     public static ReadResult Load(string path) => Load(path, new GraphDsl.Importers.Onnx.OnnxImportOptions());
 
+    /// <summary>As <see cref="Load(string)"/>, with <c>--dim NAME=N</c> arguments as the user typed
+    /// them: a malformed one is GD2217, a name the model does not have GD2218 (only ONNX models
+    /// have symbolic dimensions a --dim can set).</summary>
+    public static ReadResult Load(string path, IReadOnlyList<string> dimArguments)
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in dimArguments)
+        {
+            var eq = entry.LastIndexOf('=');
+            if (eq <= 0 || !long.TryParse(entry[(eq + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0)
+                return ReadResult.Failure(Diagnostic.Create(GraphDsl.Importers.Onnx.OnnxDiagnostics.BadDim, null, entry));
+            values[entry[..eq]] = value;
+        }
+        if (values.Count > 0 && FormatOf(path) is { } format && format != ModelSource.Onnx)
+            return ReadResult.Failure(Diagnostic.Create(GraphDsl.Importers.Onnx.OnnxDiagnostics.UnknownDim, new ModelLocation(path, ""),
+                values.Keys.Order(StringComparer.Ordinal).First(), $"(none: --dim sets symbolic dimensions of ONNX models, and this is a {format} model)"));
+        return Load(path, new GraphDsl.Importers.Onnx.OnnxImportOptions { DimValues = values });
+    }
+
     /// <summary>As <see cref="Load(string)"/>, with the values of symbolic ONNX dimensions
     /// (<c>--dim batch=1</c>).</summary>
     public static ReadResult Load(string path, GraphDsl.Importers.Onnx.OnnxImportOptions onnxOptions)

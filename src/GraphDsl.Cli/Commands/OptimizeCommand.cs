@@ -43,7 +43,7 @@ public static class OptimizeCommand
         var header = new Option<string?>("--header") { Description = "Write a C header with the arena plan and schedule here." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON instead of a table." };
         var pipeline = new Option<string>("--pipeline") { Description = "Passes to run.", DefaultValueFactory = _ => OptimizePipelines.Default };
-        var force = new Option<bool>("--force") { Description = "Replace output files that already exist." };
+        var force = StagedOutputs.ForceOption();
         var dim = ModelInput.DimOption();
         var command = new Command("optimize", "Reorder operators and plan the arena for the smallest SRAM peak; write the optimized model.")
         {
@@ -64,6 +64,12 @@ public static class OptimizeCommand
         printer.Print(read.Diagnostics);
         if (!read.Succeeded) return 1;
         var model = read.Model!;
+        // -o gets the model in its own format (lowering rewrites the source), so its name must say so.
+        var format = read.Source?.Format ?? ModelSource.Text;
+        if (!StagedOutputs.CheckExtension(request.Output, "the optimized model", $"{format} (the input's format)", "." + format)
+            || !StagedOutputs.CheckExtension(request.Header, "the C header", "C", ".h")
+            || !StagedOutputs.CheckExtension(request.Report, "the report", "HTML", ".html", ".htm"))
+            return 1;
         var label = request.Model is null ? "embedded default model " + DefaultModelName : Path.GetFileName(request.Model);
         var inputs = request.Model is null ? Array.Empty<string>() : [request.Model];
 
@@ -77,7 +83,7 @@ public static class OptimizeCommand
         var runner = new PipelineRunner();
         var storedModel = OptimizePipelines.InStoredOrder(model);
         var storedRun = runner.Run(storedModel, read.Source, OptimizePipelines.Stored, new ArtifactBuffer(),
-            established: OptimizePipelines.Established(storedModel));
+            established: OptimizePipelines.Established(storedModel), label: "stored order");
         if (storedRun is not { Succeeded: true }) return Failed(storedRun, printer, diagnostics);
         var stored = storedRun.Model;
         var artifacts = new ArtifactBuffer();
@@ -92,7 +98,7 @@ public static class OptimizeCommand
         var files = new OutputFiles();
         if (request.Output is not null)
         {
-            var name = ArtifactFor(request.Model);
+            var name = ArtifactFor(format);
             if (!artifacts.Items.TryGetValue(name, out var bytes))
                 diagnostics.Report(NoArtifact, null, request.Pipeline, name, label);
             else files.Add(request.Output, bytes);
@@ -130,12 +136,7 @@ public static class OptimizeCommand
         run is { Status: PipelineStatus.Cancelled } ? PipelineRunner.ExitCode(run) : Fail(printer, diagnostics);
 
     /// <summary>The artifact of the lower pass that holds the model in the input's format.</summary>
-    private static string ArtifactFor(string? modelPath) => Path.GetExtension(modelPath ?? "").ToLowerInvariant() switch
-    {
-        ".tflite" => "model.tflite",
-        ".onnx" => "model.onnx",
-        _ => "model.gdsl",
-    };
+    private static string ArtifactFor(string format) => "model." + format;
 
     private static ReadResult ReadDefaultModel()
     {

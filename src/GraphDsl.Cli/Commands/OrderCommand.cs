@@ -97,7 +97,7 @@ public static class OrderCommand
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
         {
             w.WriteStartObject();
-            w.WriteString("model", path);
+            w.WriteString("model", Path.GetFileName(path));
             w.WriteNumber("stored_peak_bytes", r.Get("stored_peak_bytes"));
             w.WriteNumber("peak_bytes", r.Get("peak_bytes"));
             w.WriteNumber("saved_bytes", r.Get("stored_peak_bytes") - r.Get("peak_bytes"));

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace GraphDsl.Lowering.Tests;
+namespace GraphDsl.TestKit;
 
 /// <summary>Runs a program the tests use as an oracle (the C compiler, Chromium) and captures its output.</summary>
-internal static class ExternalProcess
+public static class ExternalProcess
 {
     public sealed record Outcome(int ExitCode, string StdOut, string StdErr)
     {

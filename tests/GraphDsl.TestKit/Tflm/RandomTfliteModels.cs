@@ -86,10 +86,14 @@ public static class RandomTfliteModels
                 }
                 else Step();
             }
-            var outputs = _live.Where(a => a.Reads == 0 && !_inputs.Contains(a.Index)).Select(a => a.Index).ToList();
+            // Tensors no operator reads are outputs, except a few (a SPLIT part nobody wants, say).
+            var unread = _live.Where(a => a.Reads == 0 && !_inputs.Contains(a.Index)).ToList();
+            var outputs = unread.Where((a, i) => i == unread.Count - 1 || _random.Next(6) != 0).Select(a => a.Index).ToList();
             // Outputs that other operators also read.
             foreach (var a in _live.Where(a => a.Reads > 0 && !_inputs.Contains(a.Index) && _random.Next(4) == 0).Take(2))
                 outputs.Add(a.Index);
+            // Rarely, a graph input that no operator reads.
+            if (_random.Next(12) == 0) NewInput(RandomImageShape(), Pick(Common));
             _graph.Inputs = _inputs.ToArray();
             _graph.Outputs = outputs.OrderBy(_ => _random.Next()).ToArray();
             _model.Subgraphs.Add(_graph);
@@ -136,7 +140,10 @@ public static class RandomTfliteModels
         }
 
         /// <summary>CONV_2D with per-channel weights [cout, k, k, cin] (quantized dimension 0) and an
-        /// int32 bias whose scales are input scale x weight scale, as TFLite's converter writes them.</summary>
+        /// int32 bias whose scales are input scale x weight scale, as TFLite's converter writes them;
+        /// one in eight has an absent bias (-1), which <c>conv.cc</c> runs. (DEPTHWISE_CONV_2D always
+        /// has one: <c>depthwise_conv_common.cc</c> frees a -1 bias in Prepare and aborts; with no
+        /// bias slot at all both kernels aborted in Eval when tried.)</summary>
         private Activation ConvTo(Activation x, int cout, int k, int stride, byte padding, Quant output)
         {
             int cin = x.Shape[3];
@@ -149,7 +156,7 @@ public static class RandomTfliteModels
                 b.AddByte(0, padding, 0); b.AddInt(1, stride, 0); b.AddInt(2, stride, 0); b.AddByte(3, activation, 0);
                 b.AddInt(4, 1, 1); b.AddInt(5, 1, 1);
                 return b.EndTable();
-            }), weights, bias);
+            }), weights, _random.Next(8) == 0 ? -1 : bias);
         }
 
         private void Depthwise(Activation x)

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using GraphDsl.Importers.Onnx.Tests;
+using GraphDsl.Importers.Tflite.Tests.TestModels;
+using GraphDsl.TestKit;
+using Google.Protobuf;
+using Xunit;
+
+namespace GraphDsl.Lowering.Tests;
+
+/// <summary>Structures real users hit (issue 14): the files of <c>../shared/cases</c> give the
+/// values their README states (measured on TensorFlow Lite Micro), and variants of the same
+/// kinds written here (.tflite with FlatBufferBuilder, .onnx with protobuf, .gdsl text) work too.
+/// Every command runs as a process, as users run it.</summary>
+/// <remarks>Expected bytes are computed in the test from shapes and element sizes (f32 = 4 B,
+/// i8 = 1 B) and TFLM's lifetime rules, never read back from GraphDsl.</remarks>
+public sealed class StructureCaseTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("graphdsl-structures-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string P(string name) => Path.Combine(_dir, name);
+
+    private const sbyte Float32 = 0, Int8 = 9;
+
+    /// <summary>check, tmm, order, plan and optimize (model, header, report) on one file; returns
+    /// (tmm, order, plan, optimize) JSON.</summary>
+    private (JsonElement Tmm, JsonElement Order, JsonElement Plan, JsonElement Optimize) EveryCommand(string model)
+    {
+        PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
+        var check = GraphdslCli.Run("check", model);
+        Assert.True(check.ExitCode == 0, check.ToString());
+        var ext = Path.GetExtension(model);
+        var name = Path.GetFileNameWithoutExtension(model);
+        var optimize = GraphdslCli.Json("optimize", model, "-o", P(name + ".opt" + ext), "--header", P(name + ".h"), "--report", P(name + ".html"));
+        Assert.True(File.Exists(P(name + ".opt" + ext)) && File.Exists(P(name + ".h")) && File.Exists(P(name + ".html")));
+        return (GraphdslCli.Json("tmm", model), GraphdslCli.Json("order", model), GraphdslCli.Json("plan", model), optimize);
+    }
+
+    private static long Int(JsonElement e, params string[] path)
+    {
+        foreach (var p in path) e = e.GetProperty(p);
+        return e.GetInt64();
+    }
+
+    // ---- 1. No operators: a valid graph; the peak is its live inputs/outputs, the order [] ----
+
+    private void AssertNoOperatorFigures(string model, long liveBytes, long arenaBytes)
+    {
+        var (tmm, order, plan, optimize) = EveryCommand(model);
+        Assert.Equal(0, Int(tmm, "operators"));
+        Assert.Equal(liveBytes, Int(tmm, "peak_bytes"));
+        Assert.Equal(0, order.GetProperty("order").GetArrayLength());
+        Assert.Equal(liveBytes, Int(order, "peak_bytes"));
+        Assert.Equal(liveBytes, Int(plan, "peak_bytes"));
+        Assert.Equal(arenaBytes, Int(plan, "arena_bytes"));
+        Assert.Equal(liveBytes, Int(optimize, "optimized", "peak_bytes"));
+        Assert.Equal(arenaBytes, Int(optimize, "optimized", "arena_bytes"));
+    }
+
+    [SkippableFact]
+    public void No_operators_tflite_case_is_planned_at_tflm_head_32_bytes() =>
+        // README: TFLM runs it with head 32 B (x: f32[1,8] = 8 * 4 B, input and output).
+        AssertNoOperatorFigures(CaseModels.PathOf("no_operators.tflite"), 8 * 4, 32);
+
+    [SkippableFact]
+    public void No_operators_tflite_variant_with_two_inputs_counts_both()
+    {
+        // x: f32[1,8] (input and output) and u: i8[1,100] (input, read by nobody): both alive
+        // before the first operator (TFLM scope 0): 32 + 100 B; arena 32 + align16(100) = 144 B.
+        var model = new TestTfliteModel();
+        var g = new TestSubgraph();
+        int x = g.Add(new TestTensor("x", Float32, [1, 8]));
+        int u = g.Add(new TestTensor("u", Int8, [1, 100]));
+        g.Inputs = [x, u];
+        g.Outputs = [x];
+        model.Subgraphs.Add(g);
+        File.WriteAllBytes(P("noop2.tflite"), model.Build());
+        AssertNoOperatorFigures(P("noop2.tflite"), 32 + 100, 32 + 112);
+    }
+
+    [SkippableFact]
+    public void Onnx_graph_whose_output_is_its_input_has_no_operators()
+    {
+        var graph = new Importers.Onnx.Protos.GraphProto
+        {
+            Name = "identity_graph",
+            Input = { TestModelBuilder.Value("x", TestModelBuilder.Float, 1, 3, 4) },
+            Output = { TestModelBuilder.Value("x", TestModelBuilder.Float, 1, 3, 4) },
+        };
+        File.WriteAllBytes(P("noop.onnx"), TestModelBuilder.Model(graph).ToByteArray());
+        AssertNoOperatorFigures(P("noop.onnx"), 12 * 4, 48);
+    }
+
+    [SkippableFact]
+    public void Gdsl_graph_with_no_operators()
+    {
+        File.WriteAllText(P("noop.gdsl"), "graph main(x: i8[1,40], y: i8[1,24]) -> (y) {\n}\n");
+        // Both inputs alive before the first operator: 40 + 24 B; arena align16(40) + 24 -> 48 + 32 = 80.
+        AssertNoOperatorFigures(P("noop.gdsl"), 64, 80);
+    }
+
+    [SkippableFact]
+    public void Unread_graph_input_lives_before_the_first_operator_only()
+    {
+        // README: TFLM alone plans head 464 B (y_unused f32[1,100] + x f32[1,16] at scope 0); an
+        // offline plan must not need more. With the stored order, z = RELU(x) needs x + z = 128 B.
+        var (tmm, order, plan, optimize) = EveryCommand(CaseModels.PathOf("unused_input.tflite"));
+        Assert.Equal(400 + 64, Int(tmm, "peak_bytes"));
+        Assert.Equal(64 + 64, tmm.GetProperty("rows")[0].GetProperty("total_bytes").GetInt64());
+        Assert.Equal(464, Int(order, "peak_bytes"));
+        Assert.True(Int(plan, "arena_bytes") <= 464, plan.ToString());
+        Assert.True(Int(optimize, "optimized", "arena_bytes") <= 464, optimize.ToString());
+    }
+}

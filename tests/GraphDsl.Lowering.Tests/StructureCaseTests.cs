@@ -31,9 +31,9 @@ public sealed class StructureCaseTests : IDisposable
         var check = GraphdslCli.Run("check", model);
         Assert.True(check.ExitCode == 0, check.ToString());
         var ext = Path.GetExtension(model);
-        var name = Path.GetFileNameWithoutExtension(model);
-        var optimize = GraphdslCli.Json("optimize", model, "-o", P(name + ".opt" + ext), "--header", P(name + ".h"), "--report", P(name + ".html"));
-        Assert.True(File.Exists(P(name + ".opt" + ext)) && File.Exists(P(name + ".h")) && File.Exists(P(name + ".html")));
+        var name = Path.GetFileName(model);
+        var optimize = GraphdslCli.Json("optimize", model, "-o", P(Path.GetFileNameWithoutExtension(model) + ".opt" + ext), "--header", P(name + ".h"), "--report", P(name + ".html"));
+        Assert.True(File.Exists(P(Path.GetFileNameWithoutExtension(model) + ".opt" + ext)) && File.Exists(P(name + ".h")) && File.Exists(P(name + ".html")));
         return (GraphdslCli.Json("tmm", model), GraphdslCli.Json("order", model), GraphdslCli.Json("plan", model), optimize);
     }
 
@@ -111,5 +111,62 @@ public sealed class StructureCaseTests : IDisposable
         Assert.Equal(464, Int(order, "peak_bytes"));
         Assert.True(Int(plan, "arena_bytes") <= 464, plan.ToString());
         Assert.True(Int(optimize, "optimized", "arena_bytes") <= 464, optimize.ToString());
+    }
+
+    // ---- 2. Duplicate graph outputs: accepted in every format, one tensor, one lifetime ----
+
+    [SkippableFact]
+    public void Duplicate_outputs_tflite_case_is_planned_at_tflm_head_512_bytes()
+    {
+        // README: TFLM runs it, head 512 B: x and y are f32[1,64] = 256 B each, alive together.
+        var (tmm, order, plan, optimize) = EveryCommand(CaseModels.PathOf("dup_outputs.tflite"));
+        Assert.Equal(512, Int(tmm, "peak_bytes"));
+        Assert.Equal(512, Int(order, "peak_bytes"));
+        Assert.Equal(512, Int(plan, "arena_bytes"));
+        Assert.Equal(512, Int(optimize, "optimized", "arena_bytes"));
+        // The written model still returns y twice.
+        var print = GraphdslCli.Run("print", P("dup_outputs.opt.tflite"));
+        Assert.True(print.ExitCode == 0, print.ToString());
+        Assert.Contains("-> (y, y)", print.StdOut);
+    }
+
+    [SkippableFact]
+    public void Duplicate_outputs_tflite_variant_with_an_input_returned_between()
+    {
+        // outputs [y, x, y]: x i8[1,48] and y = RELU(x) i8[1,48] both outputs: 96 B, arena 96 B.
+        var model = new TestTfliteModel();
+        model.OpCodes.Add(new TestOpCode(19)); // RELU
+        var g = new TestSubgraph();
+        int x = g.Add(new TestTensor("x", Int8, [1, 48]));
+        int y = g.Add(new TestTensor("y", Int8, [1, 48]));
+        g.Inputs = [x];
+        g.Outputs = [y, x, y];
+        g.Operators.Add(new TestOperator(0, [x], [y]));
+        model.Subgraphs.Add(g);
+        File.WriteAllBytes(P("dup3.tflite"), model.Build());
+        var (tmm, _, plan, optimize) = EveryCommand(P("dup3.tflite"));
+        Assert.Equal(96, Int(tmm, "peak_bytes"));
+        Assert.Equal(96, Int(plan, "arena_bytes"));
+        Assert.Equal(96, Int(optimize, "optimized", "arena_bytes"));
+    }
+
+    [SkippableFact]
+    public void Duplicate_outputs_in_onnx_and_gdsl()
+    {
+        var graph = new Importers.Onnx.Protos.GraphProto
+        {
+            Name = "dup",
+            Input = { TestModelBuilder.Value("x", TestModelBuilder.Float, 1, 10) },
+            Output = { TestModelBuilder.Value("y", TestModelBuilder.Float, 1, 10), TestModelBuilder.Value("y", TestModelBuilder.Float, 1, 10) },
+            Node = { TestModelBuilder.Node("Relu", ["x"], ["y"], "relu") },
+        };
+        File.WriteAllBytes(P("dup.onnx"), TestModelBuilder.Model(graph).ToByteArray());
+        var (onnxTmm, _, _, _) = EveryCommand(P("dup.onnx"));
+        Assert.Equal(40 + 40, Int(onnxTmm, "peak_bytes"));
+
+        File.WriteAllText(P("dup.gdsl"), "graph main(x: i8[1,16]) -> (y, y) {\n  y: i8[1,16] = RELU(x)\n}\n");
+        var (gdslTmm, _, gdslPlan, _) = EveryCommand(P("dup.gdsl"));
+        Assert.Equal(32, Int(gdslTmm, "peak_bytes"));
+        Assert.Equal(32, Int(gdslPlan, "arena_bytes"));
     }
 }

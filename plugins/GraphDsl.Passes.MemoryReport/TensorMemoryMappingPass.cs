@@ -68,7 +68,7 @@ public sealed class TensorMemoryMappingPass : IGraphPass
                     ("inputs", row.InputBytes), ("outputs", row.OutputBytes), ("other", row.OtherBytes), ("total", row.TotalBytes))),
             };
         }
-        int peakOperator = profile.Rows.Count == 0 ? -1 : profile.Rows[profile.PeakStep].Operator;
+        int peakOperator = profile.PeakStep < 0 ? -1 : profile.Rows[profile.PeakStep].Operator;
         var annotated = graph with
         {
             Operators = operators.ToEquatableArray(),

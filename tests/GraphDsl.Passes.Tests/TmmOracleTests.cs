@@ -68,7 +68,7 @@ public class TmmOracleTests
         Assert.False(run.Succeeded);
         var d = Assert.Single(run.Diagnostics);
         Assert.Equal("GD3051", d.Id);
-        Assert.Equal("1 activation tensor(s) have no known byte size (unknown dimensions): 'x' f32[batch,3]; give them static shapes (--dim NAME=N fixes a symbolic ONNX dimension)", d.Message);
+        Assert.Equal("1 activation tensor(s) have no byte size the arena can plan: 'x': f32[batch,3] has unknown dimensions; give them with --dim NAME=N or a static shape", d.Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using GraphDsl.Analysis;
+using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 
@@ -58,28 +59,11 @@ public sealed class TensorMemoryMappingPass : IGraphPass
         context.Cancellation.ThrowIfCancellationRequested();
 
         var profile = MemoryProfile.Compute(problem, order);
-        var operators = graph.Operators.ToArray();
-        foreach (var row in profile.Rows)
-        {
-            var op = operators[row.Operator];
-            operators[row.Operator] = op with
-            {
-                Annotations = op.Annotations.With(WellKnownAnnotations.Memory, Record(
-                    ("inputs", row.InputBytes), ("outputs", row.OutputBytes), ("other", row.OtherBytes), ("total", row.TotalBytes))),
-            };
-        }
         int peakOperator = profile.PeakStep < 0 ? -1 : profile.Rows[profile.PeakStep].Operator;
-        var annotated = graph with
-        {
-            Operators = operators.ToEquatableArray(),
-            Annotations = graph.Annotations.With(WellKnownAnnotations.Tmm, Record(
-                ("peak_bytes", profile.PeakBytes), ("peak_step", profile.PeakStep), ("peak_operator", peakOperator),
-                ("lower_bound_bytes", profile.LowerBoundBytes), ("view", viewName))),
-        };
+        var annotated = MemoryAnnotation.Write(graph,
+            new MemorySummary(profile.PeakBytes, profile.PeakStep, peakOperator, profile.LowerBoundBytes, viewName),
+            profile.Rows.ToDictionary(r => r.Operator, r => new OperatorMemory(r.InputBytes, r.OutputBytes, r.OtherBytes, r.TotalBytes)));
         // Same figures as before: hand back the input so analyses stay cached downstream.
-        return annotated.Equals(graph) ? PassResult.Unchanged(model) : PassResult.From(model, model.WithMain(annotated));
+        return PassResult.From(model, model.WithMain(annotated));
     }
-
-    private static AttributeValue Record(params (string Key, AttributeValue Value)[] fields) =>
-        new AttributeValue.Record(AttributeMap.From(fields));
 }

@@ -13,7 +13,7 @@ public sealed class OrderSearchPass : IGraphPass
 {
     public const string BudgetOption = "budget-ms";
     public const string MaxStatesOption = "max-states";
-    public const string SummaryAnnotation = OrderSearchAnnotations.Summary;
+    public const string SummaryAnnotation = WellKnownAnnotations.OrderSearch;
 
     public PassDescriptor Descriptor { get; } = new(
         "order",
@@ -51,14 +51,8 @@ public sealed class OrderSearchPass : IGraphPass
     public static Graph Annotate(Graph graph, OrderSearchResult result)
     {
         var ordered = ExecutionOrderAnnotation.Write(graph, result.Order);
-        var figures = AttributeMap.From(
-            ("stored_peak_bytes", result.StoredPeakBytes),
-            ("peak_bytes", result.PeakBytes),
-            ("lower_bound_bytes", result.LowerBoundBytes),
-            ("proven_optimal", result.ProvenOptimal),
-            ("states", result.States),
-            ("search_ms", (long)Math.Round(result.Elapsed.TotalMilliseconds)));
-        var annotated = ordered with { Annotations = ordered.Annotations.With(SummaryAnnotation, new AttributeValue.Record(figures)) };
+        var annotated = OrderSearchAnnotation.Write(ordered, new OrderSearchSummary(result.StoredPeakBytes, result.PeakBytes,
+            result.LowerBoundBytes, result.ProvenOptimal, result.States, result.Elapsed.TotalMilliseconds));
         // Structural equality: re-running on an already annotated graph with identical figures
         // returns the input instance, so Changed stays a reference comparison.
         return annotated.Equals(graph) ? graph : annotated;

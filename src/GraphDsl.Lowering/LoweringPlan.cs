@@ -100,7 +100,7 @@ public sealed class LoweringPlan
 
         long highest = placements.Length == 0 ? 0 : placements.Max(p => p.End);
         long arenaBytes = highest;
-        if (PlanField(graph, "arena_bytes") is { } declared)
+        if (ArenaAnnotation.ArenaBytes(graph) is { } declared)
         {
             var top = placements.FirstOrDefault(p => p.End > declared);
             if (top is not null)
@@ -112,10 +112,6 @@ public sealed class LoweringPlan
         }
         return new LoweringPlan(graph, problem, order, placements, arenaBytes);
     }
-
-    /// <summary>A numeric field of the graph's <c>@arena_plan</c> annotation, when present.</summary>
-    public static long? PlanField(Graph graph, string field) =>
-        (graph.Annotations["arena_plan"] as AttributeValue.Record)?.Fields[field]?.AsInt();
 
     private static int[]? ReadOrder(Graph graph, MemoryProblem problem, string? path, DiagnosticBag diagnostics)
     {
@@ -144,17 +140,14 @@ public sealed class LoweringPlan
         for (var current = tensor; ;)
         {
             if (!visited.Add(current.Name)) { problem = "the aliases form a cycle"; return null; }
-            if (current.Annotations[WellKnownAnnotations.Arena] is AttributeValue.Record arena
-                && arena.Fields["offset"]?.AsInt() is { } offset)
-                return offset + added;
-            if (current.Annotations[WellKnownAnnotations.Alias] is not AttributeValue.Record alias)
-                return current == tensor ? null : Fail(out problem, $"'{current.Name}' has no placement");
-            if (alias.Fields["of"] is not AttributeValue.Str { Value: var target })
-                return Fail(out problem, "the annotation has no of=\"tensor\"");
-            aliasOf ??= target;
-            added += alias.Fields["offset"]?.AsInt() ?? 0;
-            var next = graph.FindTensor(target);
-            if (next is null) return Fail(out problem, $"no tensor '{target}'");
+            if (ArenaAnnotation.ReadPlace(current) is { Offset: { } offset }) return offset + added;
+            var alias = ArenaAnnotation.ReadAlias(current, out var malformed);
+            if (malformed is not null) return Fail(out problem, malformed);
+            if (alias is null) return current == tensor ? null : Fail(out problem, $"'{current.Name}' has no placement");
+            aliasOf ??= alias.Of;
+            added += alias.Offset;
+            var next = graph.FindTensor(alias.Of);
+            if (next is null) return Fail(out problem, $"no tensor '{alias.Of}'");
             current = next;
         }
     }

@@ -28,7 +28,7 @@ public static class OptimizePipelines
         var established = new List<string>();
         if (main.Operators.Count > 0 && main.Operators.All(o => o.Annotations.ContainsKey(WellKnownAnnotations.Order)))
             established.Add("order");
-        if (main.Annotations.ContainsKey(WellKnownAnnotations.ArenaPlan)) established.Add("arena");
+        if (GraphDsl.Analysis.Annotations.ArenaAnnotation.HasPlan(main)) established.Add("arena");
         return established;
     }
 

@@ -12,11 +12,14 @@ public static class ExecutionOrderAnnotation
 {
     /// <summary>The order the annotations give: <c>order[step]</c> is the operator run at that step.
     /// Null with <paramref name="problem"/> null when no operator has <c>@order</c>; null with a
-    /// one-line <paramref name="problem"/> when some have it but they are not a permutation.</summary>
+    /// one-line <paramref name="problem"/> when some have it but they are not a permutation.
+    /// A graph without operators has the empty order.</summary>
     public static int[]? TryRead(Graph graph, out string? problem)
     {
         problem = null;
         int n = graph.Operators.Count;
+        // A graph without operators has exactly one order, the empty one.
+        if (n == 0) return [];
         if (!graph.Operators.Any(o => o.Annotations.ContainsKey(WellKnownAnnotations.Order))) return null;
         var order = new int[n];
         var seen = new bool[n];

@@ -35,13 +35,10 @@ public sealed class TflmRunnerTests
     [SkippableFact]
     public void The_cases_head_sizes_are_the_ones_measured_in_the_cases_readme()
     {
-        CorpusModels.RequireCorpus();
-        var cases = Path.Combine(CorpusModels.Directory, "..", "cases");
-        Skip.IfNot(Directory.Exists(cases), $"cases not found at {cases}");
         // ../shared/cases/README.md: no_operators head 32 B, dup_outputs 512 B, while_loop 224 B, unused_input 464 B.
         foreach (var (file, head) in new[] { ("no_operators.tflite", 32L), ("dup_outputs.tflite", 512L), ("while_loop.tflite", 224L), ("unused_input.tflite", 464L) })
         {
-            var run = TflmRunner.Run(Path.Combine(cases, file));
+            var run = TflmRunner.Run(SharedCases.PathOf(file));
             Assert.True(run.Ok, file + ": " + run);
             Assert.True(head == run.HeadBytes, $"{file}: head {run.HeadBytes} B, the cases README says {head} B");
         }

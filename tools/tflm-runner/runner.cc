@@ -34,6 +34,7 @@
 #include "tensorflow/lite/micro/micro_interpreter.h"
 #include "tensorflow/lite/micro/micro_interpreter_graph.h"
 #include "tensorflow/lite/micro/micro_mutable_op_resolver.h"
+#include "tensorflow/lite/micro/micro_resource_variable.h"
 #include "tensorflow/lite/schema/schema_generated.h"
 #include "tensorflow/lite/schema/schema_utils.h"
 
@@ -201,6 +202,7 @@ std::string ToJson(const Result& r) {
 // still says what happened, with the log so far, instead of the caller parsing nothing.
 const char* g_phase = "starting";
 const Result* g_finished_run = nullptr;  // set while probing: a crash then reports the real run
+Refusal g_current = {-1, -1, "", ""};    // the operator whose kernel runs now (set by the Observe*)
 
 void OnFatalSignal(int signal_number) {
   Result r;
@@ -209,6 +211,11 @@ void OnFatalSignal(int signal_number) {
   } else {
     r.error = std::string("crashed with signal ") + std::to_string(signal_number) + " (" +
               strsignal(signal_number) + ") during " + g_phase;
+    if (g_current.index >= 0) {
+      r.error += " in " + g_current.op + " (subgraph " + std::to_string(g_current.subgraph) +
+                 ", operator " + std::to_string(g_current.index) + ", " + g_current.reason + ")";
+      r.refused.push_back({g_current.subgraph, g_current.index, g_current.op, "crash in " + g_current.reason});
+    }
   }
   if (!g_log_partial.empty()) FlushLogLine();
   std::string json = ToJson(r);
@@ -486,7 +493,10 @@ TfLiteStatus ObservePrepare(TfLiteContext* context, TfLiteNode* node) {
   CurrentOperator(context, &s, &i);
   const TFLMRegistration* kernel = g_observation->kernels[s][i];
   if (kernel == nullptr || kernel->prepare == nullptr) return kTfLiteOk;
+  Refusal caller = g_current;  // IF/WHILE/CALL_ONCE run kernels from inside a kernel
+  g_current = {s, i, g_observation->op_names[s][i], "prepare"};
   TfLiteStatus status = kernel->prepare(context, node);
+  g_current = caller;
   if (status != kTfLiteOk) {
     g_observation->refused->push_back({s, i, g_observation->op_names[s][i], "prepare"});
     if (g_observation->keep_going) return kTfLiteOk;
@@ -517,7 +527,10 @@ TfLiteStatus ObserveInvoke(TfLiteContext* context, TfLiteNode* node) {
   RecordOffsets(context, s);
   const TFLMRegistration* kernel = g_observation->kernels[s][i];
   if (kernel == nullptr || kernel->invoke == nullptr) return kTfLiteOk;
+  Refusal caller = g_current;  // IF/WHILE/CALL_ONCE run kernels from inside a kernel
+  g_current = {s, i, g_observation->op_names[s][i], "invoke"};
   TfLiteStatus status = kernel->invoke(context, node);
+  g_current = caller;
   if (status != kTfLiteOk) {
     g_observation->refused->push_back({s, i, g_observation->op_names[s][i], "invoke"});
   }
@@ -591,7 +604,20 @@ struct Session {
       *error = "arena of " + std::to_string(bytes) + " bytes is too small for TFLM's allocator";
       return false;
     }
-    interpreter = new InspectableInterpreter(model, resolver, allocator);
+    // Resource variables (VAR_HANDLE/ASSIGN_VARIABLE/READ_VARIABLE) need this object from the
+    // application; one slot per VAR_HANDLE is enough (micro_resource_variable.h).
+    int handles = 0;
+    for (const tflite::SubGraph* g : *model->subgraphs()) {
+      if (g->operators() == nullptr) continue;
+      for (const tflite::Operator* op : *g->operators()) {
+        const auto* codes = model->operator_codes();
+        handles += codes != nullptr && op->opcode_index() < codes->size() &&
+                   tflite::GetBuiltinCode(codes->Get(op->opcode_index())) == tflite::BuiltinOperator_VAR_HANDLE;
+      }
+    }
+    tflite::MicroResourceVariables* variables =
+        handles > 0 ? tflite::MicroResourceVariables::Create(allocator, handles) : nullptr;
+    interpreter = new InspectableInterpreter(model, resolver, allocator, variables);
     return true;
   }
 

@@ -4,7 +4,8 @@ using Xunit;
 
 namespace GraphDsl.TestKit.Tflm;
 
-/// <summary>One output of the main subgraph: its FNV-1a 64 hash (hex) after each seed, in seed order.</summary>
+/// <summary>One input or output of the main subgraph with the FNV-1a 64 hash (hex) of its bytes
+/// for each seed, in seed order (for an input: the bytes the runner gave it).</summary>
 public sealed record TflmOutput(int Index, string Name, string Type, long Bytes, IReadOnlyList<string> Hashes);
 
 /// <summary>Where TFLM put a planned tensor: <see cref="Offset"/> in bytes from the start of the
@@ -29,6 +30,7 @@ public sealed record TflmRunResult(
     long TailBytes,
     long ArenaUsedBytes,
     long ArenaBytes,
+    IReadOnlyList<TflmOutput> Inputs,
     IReadOnlyList<TflmOutput> Outputs,
     IReadOnlyList<TflmTensor> Tensors)
 {

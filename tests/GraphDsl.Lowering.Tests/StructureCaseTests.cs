@@ -1,6 +1,6 @@
 using System.Text.Json;
 using GraphDsl.Importers.Onnx.Tests;
-using GraphDsl.Importers.Tflite.Tests.TestModels;
+using GraphDsl.TestKit.Tflite;
 using GraphDsl.TestKit;
 using Google.Protobuf;
 using Xunit;

@@ -22,6 +22,7 @@ public static class Program
             int seed = a.Int("--seed", 1), inputs = a.Int("--inputs", 10_000);
             var failures = Path.GetFullPath(a.Get("--out", Path.Combine(Path.GetTempPath(), "graphdsl-fuzz-failures")));
             if (a.Has("--replay")) return Replay(formats[0], seed, a.Int("--replay", 0));
+            if (a.Has("--run")) return RunFiles(args.SkipWhile(x => x != "--run").Skip(1).ToList());
             var options = new CampaignOptions(formats[0], seed, inputs)
             {
                 Start = a.Int("--start", 0),
@@ -35,6 +36,8 @@ public static class Program
             Console.WriteLine();
             Console.WriteLine($"GraphDsl fuzz campaign, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, seed {seed}, {inputs:N0} inputs per format, {clock.Elapsed.TotalMinutes:0.0} min");
             Console.WriteLine(Table(results));
+            foreach (var (issue, n) in results.SelectMany(r => r.Known).GroupBy(k => k.Key).Select(g => (g.Key, g.Sum(k => k.Value))))
+                Console.WriteLine($"  known fault, {n} inputs: {issue}");
             foreach (var f in results.SelectMany(r => r.Failures))
                 Console.WriteLine($"  input {f.Index} ({f.Mutations}): {f.Verdict} -> {f.SavedAs}");
             if (results.Any(r => r.Failures.Count > 0)) Console.WriteLine($"failing inputs (original and minimized) are in {failures}");
@@ -52,12 +55,12 @@ public static class Program
     {
         var lines = new List<string>
         {
-            "| Format | Seeds | Inputs tried | Accepted (optimized, re-imported) | Rejected (clear error) | Failures | Through the CLI | Slowest input ms | Peak growth MiB |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| Format | Seeds | Inputs tried | Accepted (optimized, re-imported) | Rejected (clear error) | Failures | Known faults (filed) | Through the CLI | Slowest input ms | Peak growth MiB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         };
         foreach (var r in results)
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Format.Extension()} | {r.Seeds} | {r.Tried:N0} | {r.Accepted:N0} | {r.Rejected:N0} | {r.Failures.Count} | {r.CliRuns} | {r.SlowestMs:0} | {r.PeakGrowthBytes / 1048576.0:0} |"));
+                $"| {r.Format.Extension()} | {r.Seeds} | {r.Tried:N0} | {r.Accepted:N0} | {r.Rejected:N0} | {r.Failures.Count} | {r.Known.Values.Sum()} | {r.CliRuns} | {r.SlowestMs:0} | {r.PeakGrowthBytes / 1048576.0:0} |"));
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -128,6 +131,22 @@ public static class Program
         Console.WriteLine($"input {index} of seed {seed}: {description}; written to {path}");
         Console.WriteLine($"{measured.Verdict} ({measured.Elapsed.TotalMilliseconds:0} ms, managed +{measured.PeakManagedBytes >> 20} MiB)");
         return measured.Verdict.IsFailure ? 1 : 0;
+    }
+
+    /// <summary><c>--run FILE...</c>: each file through the job (format from its extension).</summary>
+    private static int RunFiles(IReadOnlyList<string> files)
+    {
+        var work = Directory.CreateTempSubdirectory("graphdsl-fuzz-").FullName;
+        FuzzJob.Warm();
+        int failed = 0;
+        foreach (var file in files)
+        {
+            var format = FuzzFormats.Parse(Path.GetExtension(file));
+            var measured = Campaign.RunOne(new CampaignOptions(format, 0, 1), File.ReadAllBytes(file), work);
+            if (measured.Verdict.IsFailure) failed++;
+            Console.WriteLine($"{file}: {measured.Verdict} ({measured.Elapsed.TotalMilliseconds:0} ms, managed +{measured.PeakManagedBytes >> 20} MiB)");
+        }
+        return failed > 0 ? 1 : 0;
     }
 
     private sealed class Args(string[] args)

@@ -58,8 +58,16 @@ public static class FuzzJob
     private static string? Known(Model? model) =>
         model is { } m && m.Main.Operators.Count == 0 ? "issue #14 item 1: a graph with no operators (branch structures)" : null;
 
+    private static readonly bool Trace = Environment.GetEnvironmentVariable("GRAPHDSL_DEBUG") == "1";
+
+    private static void Stage(System.Diagnostics.Stopwatch clock, string stage)
+    {
+        if (Trace) Console.Error.WriteLine($"  {clock.Elapsed.TotalMilliseconds,8:0} ms  {stage}");
+    }
+
     private static Verdict Job(FuzzFormat format, byte[] input, string workDir, Action<Model> imported)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var path = Path.Combine(workDir, "input" + format.Extension());
         File.WriteAllBytes(path, input);
 
@@ -68,6 +76,7 @@ public static class FuzzJob
         if (!read.Succeeded) return Refused("import", read.Diagnostics);
         var model = read.Model!;
         imported(model);
+        Stage(clock, $"imported: {model.Main.Operators.Count} operators, {model.Main.Tensors.Count} tensors");
 
         // "before": arena on the stored order, as optimize does.
         var storedModel = OptimizePipelines.InStoredOrder(model);
@@ -75,11 +84,13 @@ public static class FuzzJob
         if (Judge("stored", stored.Diagnostics) is { } storedFault) return storedFault;
         if (!stored.Succeeded) return Refused("stored", stored.Diagnostics);
 
+        Stage(clock, "stored order planned");
         var artifacts = new ArtifactBuffer();
         var optimized = RunPipeline(model, path, Pipeline, artifacts);
         if (Judge("optimize", optimized.Diagnostics) is { } optimizeFault) return optimizeFault;
         if (!optimized.Succeeded) return Refused("optimize", optimized.Diagnostics);
 
+        Stage(clock, "optimized");
         var bag = new DiagnosticBag();
         var plan = LoweringPlan.TryRead(optimized.Model.Main, path, bag);
         if (plan is null)

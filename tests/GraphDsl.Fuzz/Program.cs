@@ -142,7 +142,8 @@ public static class Program
         foreach (var file in files)
         {
             var format = FuzzFormats.Parse(Path.GetExtension(file));
-            var measured = Campaign.RunOne(new CampaignOptions(format, 0, 1), File.ReadAllBytes(file), work);
+            var limit = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("GRAPHDSL_FUZZ_TIME_LIMIT") ?? "10", CultureInfo.InvariantCulture));
+            var measured = Campaign.RunOne(new CampaignOptions(format, 0, 1) { TimeLimit = limit }, File.ReadAllBytes(file), work);
             if (measured.Verdict.IsFailure) failed++;
             Console.WriteLine($"{file}: {measured.Verdict} ({measured.Elapsed.TotalMilliseconds:0} ms, managed +{measured.PeakManagedBytes >> 20} MiB)");
         }

@@ -36,6 +36,7 @@ public static class Watchdog
             }
             catch (Exception e)
             {
+                if (Environment.GetEnvironmentVariable("GRAPHDSL_DEBUG") == "1") Console.Error.WriteLine(e);
                 verdict = Verdict.Failure(FailureKind.Exception, "job", $"{e.GetType().Name}: {e.Message} {TopFrame(e)}");
             }
         }, MainThreadStack) { IsBackground = true, Name = "fuzz job" };

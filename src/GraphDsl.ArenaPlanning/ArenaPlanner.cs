@@ -36,7 +36,7 @@ public static class ArenaPlanner
         var problem = MemoryProblem.TryCreate(graph, out var unsized);
         if (problem is null)
         {
-            foreach (var t in unsized) diagnostics.Report(ArenaDiagnostics.UnsizedActivation, t.Origin.Location ?? location, t.Name);
+            foreach (var t in unsized) diagnostics.Report(ArenaDiagnostics.UnsizedActivation, t.Origin.Location ?? location, t.Name, MemoryProblem.WhyUnsized(t));
             return null;
         }
         order ??= ExecutionOrder.Current(graph);

@@ -34,10 +34,7 @@ public sealed class CampaignStats
     public int Accepted { get; set; }
     public int Rejected { get; set; }
     public int CliRuns { get; set; }
-    /// <summary>Failures of faults nobody had filed: a campaign must find none.</summary>
     public List<FoundFailure> Failures { get; init; } = [];
-    /// <summary>Failures of faults already filed (<see cref="Verdict.KnownIssue"/>), by issue.</summary>
-    public Dictionary<string, int> Known { get; init; } = [];
     public double SlowestMs { get; set; }
     public long PeakGrowthBytes { get; set; }
     public double WallSeconds { get; set; }
@@ -49,7 +46,6 @@ public sealed class CampaignStats
         Seeds = Math.Max(Seeds, other.Seeds);
         Tried += other.Tried; Accepted += other.Accepted; Rejected += other.Rejected; CliRuns += other.CliRuns;
         Failures.AddRange(other.Failures);
-        foreach (var (issue, n) in other.Known) Known[issue] = Known.GetValueOrDefault(issue) + n;
         SlowestMs = Math.Max(SlowestMs, other.SlowestMs);
         PeakGrowthBytes = Math.Max(PeakGrowthBytes, other.PeakGrowthBytes);
         WallSeconds += other.WallSeconds;
@@ -126,11 +122,6 @@ public static class Campaign
                     case Outcome.Accepted: stats.Accepted++; break;
                     case Outcome.Rejected: stats.Rejected++; break;
                     default:
-                        if (verdict.KnownIssue is { } issue)
-                        {
-                            stats.Known[issue] = stats.Known.GetValueOrDefault(issue) + 1;
-                            break;
-                        }
                         stats.Failures.Add(Record(options, index, description, bytes, verdict, minimize: !measured.Abandoned, work));
                         break;
                 }
@@ -159,7 +150,7 @@ public static class Campaign
             minimized = Minimizer.Minimize(bytes, candidate =>
             {
                 var again = RunOne(options, candidate, work);
-                return !again.Abandoned && again.Verdict.IsNewFailure && again.Verdict.Signature == verdict.Signature;
+                return !again.Abandoned && again.Verdict.IsFailure && again.Verdict.Signature == verdict.Signature;
             }, options.MinimizeBudget);
         string? saved = null;
         if (options.FailureDirectory is { } dir)

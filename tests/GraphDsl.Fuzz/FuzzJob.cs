@@ -4,13 +4,14 @@ using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
 using GraphDsl.Lowering;
 using GraphDsl.Pipeline;
+using GraphDsl.TestKit;
 using GraphDsl.Reports.Html;
 
 namespace GraphDsl.Fuzz;
 
 /// <summary>One input through the whole <c>graphdsl optimize</c> job, in process, on the same
 /// public pieces the command composes: <see cref="ModelLoader"/> (import + IR verifier), the
-/// built-in pass plugins bound by <see cref="PipelineBinder"/> and run by <see cref="PassManager"/>
+/// built-in pass plugins run as the CLI runs them (<see cref="PipelineHost"/>)
 /// ("arena" on the stored order, then <c>tmm,order,arena,verify,lower</c>), the lowering plan,
 /// summary and HTML report, and finally a re-import of the model the <c>lower</c> pass wrote (and,
 /// for a .gdsl, the <c>verify</c> pass on its written plan).</summary>
@@ -31,33 +32,10 @@ public static class FuzzJob
         PipelineDiagnostics.VerificationFailed.Id, PipelineDiagnostics.PassTimedOut.Id,
         PipelineDiagnostics.PassCancelledOverBudget.Id];
 
-    private static readonly Lazy<PassCatalog> Catalog = new(() =>
-    {
-        var catalog = new PassCatalog();
-        var bag = new DiagnosticBag();
-        PluginFolderLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "plugins"), catalog, bag);
-        if (bag.HasErrors) throw new InvalidOperationException("built-in pass plugins did not load: " + string.Join("; ", bag));
-        return catalog;
-    });
-
     /// <summary>Loads the pass plugins now (once per process), so the first input is not charged for it.</summary>
-    public static void Warm() => _ = Catalog.Value;
+    public static void Warm() => PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
 
-    /// <summary>Runs <paramref name="input"/> as a <paramref name="format"/> file written in
-    /// <paramref name="workDir"/>. Exceptions are not caught here: the caller
-    /// (<see cref="Watchdog"/>) turns them into <see cref="FailureKind.Exception"/>.</summary>
-    public static Verdict Run(FuzzFormat format, byte[] input, string workDir)
-    {
-        Model? imported = null;
-        var verdict = Job(format, input, workDir, m => imported = m);
-        return verdict.IsFailure && Known(imported) is { } issue ? verdict with { KnownIssue = issue } : verdict;
-    }
-
-    /// <summary>Faults filed in an issue that another branch is fixing; remove an entry when the
-    /// fix is merged (the campaign then counts the fault as new again if it is not fixed).</summary>
-    private static string? Known(Model? model) =>
-        model is { } m && m.Main.Operators.Count == 0 ? "issue #14 item 1: a graph with no operators (branch structures)" : null;
-
+    /// <summary>GRAPHDSL_DEBUG=1 prints the time of each stage (with <c>--run FILE</c>).</summary>
     private static readonly bool Trace = Environment.GetEnvironmentVariable("GRAPHDSL_DEBUG") == "1";
 
     private static void Stage(System.Diagnostics.Stopwatch clock, string stage)
@@ -65,7 +43,10 @@ public static class FuzzJob
         if (Trace) Console.Error.WriteLine($"  {clock.Elapsed.TotalMilliseconds,8:0} ms  {stage}");
     }
 
-    private static Verdict Job(FuzzFormat format, byte[] input, string workDir, Action<Model> imported)
+    /// <summary>Runs <paramref name="input"/> as a <paramref name="format"/> file written in
+    /// <paramref name="workDir"/>. Exceptions are not caught here: the caller
+    /// (<see cref="Watchdog"/>) turns them into <see cref="FailureKind.Exception"/>.</summary>
+    public static Verdict Run(FuzzFormat format, byte[] input, string workDir)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var path = Path.Combine(workDir, "input" + format.Extension());
@@ -75,34 +56,32 @@ public static class FuzzJob
         if (Judge("import", read.Diagnostics) is { } fault) return fault;
         if (!read.Succeeded) return Refused("import", read.Diagnostics);
         var model = read.Model!;
-        imported(model);
         Stage(clock, $"imported: {model.Main.Operators.Count} operators, {model.Main.Tensors.Count} tensors");
 
         // "before": arena on the stored order, as optimize does.
         var storedModel = OptimizePipelines.InStoredOrder(model);
-        var stored = RunPipeline(storedModel, path, OptimizePipelines.Stored, new ArtifactBuffer());
+        var stored = PipelineHost.Run(storedModel, path, OptimizePipelines.Stored);
         if (Judge("stored", stored.Diagnostics) is { } storedFault) return storedFault;
         if (!stored.Succeeded) return Refused("stored", stored.Diagnostics);
 
         Stage(clock, "stored order planned");
-        var artifacts = new ArtifactBuffer();
-        var optimized = RunPipeline(model, path, Pipeline, artifacts);
+        var optimized = PipelineHost.Run(model, path, Pipeline);
         if (Judge("optimize", optimized.Diagnostics) is { } optimizeFault) return optimizeFault;
         if (!optimized.Succeeded) return Refused("optimize", optimized.Diagnostics);
 
         Stage(clock, "optimized");
         var bag = new DiagnosticBag();
-        var plan = LoweringPlan.TryRead(optimized.Model.Main, path, bag);
+        var plan = LoweringPlan.TryRead(optimized.Model!.Main, path, bag);
         if (plan is null)
             return Verdict.Failure(FailureKind.BadOutput, "plan", "the pipeline succeeded but its plan does not read back: " + FirstError(bag.ToList()));
-        var summary = OptimizationSummary.Compute(Path.GetFileName(path), stored.Model.Main, plan);
+        var summary = OptimizationSummary.Compute(Path.GetFileName(path), stored.Model!.Main, plan);
         _ = summary.ToJson();
         _ = summary.ToTable();
-        _ = HtmlReport.Render(summary, stored.Model.Main, plan);
+        _ = HtmlReport.Render(summary, stored.Model!.Main, plan);
 
-        if (!artifacts.Items.TryGetValue(format.Artifact(), out var written))
+        if (!optimized.Artifacts.TryGetValue(format.Artifact(), out var written))
             return Verdict.Failure(FailureKind.BadOutput, "lower", $"the lower pass wrote no {format.Artifact()}");
-        if (!artifacts.Items.ContainsKey("model.h"))
+        if (!optimized.Artifacts.ContainsKey("model.h"))
             return Verdict.Failure(FailureKind.BadOutput, "lower", "the lower pass wrote no model.h");
         return Reimport(format, written, model, workDir);
     }
@@ -122,19 +101,11 @@ public static class FuzzJob
             return Verdict.Failure(FailureKind.BadOutput, "reimport", "the written model has other operators than the input");
         if (format == FuzzFormat.Gdsl)
         {
-            var verify = RunPipeline(again.Model, outPath, "verify", new ArtifactBuffer());
+            var verify = PipelineHost.Run(again.Model!, outPath, "verify");
             if (!verify.Succeeded)
                 return Verdict.Failure(FailureKind.BadOutput, "reverify", "the written plan does not verify: " + FirstError(verify.Diagnostics));
         }
         return Verdict.Accepted();
-    }
-
-    private static PipelineRun RunPipeline(Model model, string path, string pipeline, ArtifactBuffer artifacts)
-    {
-        var bag = new DiagnosticBag();
-        var passes = PipelineBinder.Bind(pipeline, Catalog.Value, bag, OptimizePipelines.Established(model));
-        if (passes is null) return new PipelineRun(model, bag.ToList(), PipelineStatus.Failed, 0);
-        return new PassManager(new PassManagerSettings { Artifacts = artifacts, SourcePath = path }).Run(model, passes);
     }
 
     /// <summary>A failure verdict when <paramref name="diagnostics"/> report a GraphDsl fault.</summary>

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using GraphDsl.Importers.Onnx.Protos;
 using GraphDsl.Importers.Onnx.Tests;
 using GraphDsl.Importers.Tflite.Tests.TestModels;
+using GraphDsl.TestKit.Tflite;
 using GraphDsl.Ir;
 using GraphDsl.Loading;
 using Xunit;

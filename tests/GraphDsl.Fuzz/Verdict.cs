@@ -41,14 +41,8 @@ public sealed record Verdict(Outcome Outcome, string Stage, string Reason, Failu
     public static Verdict Rejected(string stage, string reason) => new(Outcome.Rejected, stage, reason);
     public static Verdict Failure(FailureKind kind, string stage, string reason) => new(Outcome.Failed, stage, reason, kind);
 
-    /// <summary>Set on a failure of a fault already filed and being fixed elsewhere (see
-    /// <see cref="FuzzJob"/>): counted apart, not hidden.</summary>
-    public string? KnownIssue { get; init; }
-
     public bool IsFailure => Outcome == Outcome.Failed;
 
-    /// <summary>A failure nobody has filed yet: what a campaign must not find.</summary>
-    public bool IsNewFailure => IsFailure && KnownIssue is null;
 
     /// <summary>Kind, stage and the reason's first words (exception type or diagnostic ID), without
     /// the input-specific rest (names, numbers).</summary>
@@ -62,5 +56,5 @@ public sealed record Verdict(Outcome Outcome, string Stage, string Reason, Failu
         }
     }
 
-    public override string ToString() => IsFailure ? $"FAILED {Kind} at {Stage}: {Reason}{(KnownIssue is null ? "" : $" [known: {KnownIssue}]")}" : $"{Outcome} at {Stage}{(Reason.Length > 0 ? ": " + Reason : "")}";
+    public override string ToString() => IsFailure ? $"FAILED {Kind} at {Stage}: {Reason}" : $"{Outcome} at {Stage}{(Reason.Length > 0 ? ": " + Reason : "")}";
 }

@@ -4,6 +4,7 @@ using System.Text;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
+using GraphDsl.Tflm;
 using GraphDsl.Lowering;
 using GraphDsl.Pipeline;
 using GraphDsl.Reports.Html;
@@ -64,6 +65,7 @@ public static class OptimizeCommand
         printer.Print(read.Diagnostics);
         if (!read.Succeeded) return 1;
         var model = read.Model!;
+        printer.Print(TflmCompatibility.Check(model));  // before flashing: what TFLM will refuse
         // -o gets the model in its own format (lowering rewrites the source), so its name must say so.
         var format = read.Source?.Format ?? ModelSource.Text;
         if (!StagedOutputs.CheckExtension(request.Output, "the optimized model", $"{format} (the input's format)", "." + format)

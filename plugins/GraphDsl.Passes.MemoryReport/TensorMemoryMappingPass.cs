@@ -62,7 +62,7 @@ public sealed class TensorMemoryMappingPass : IGraphPass
         int peakOperator = profile.PeakStep < 0 ? -1 : profile.Rows[profile.PeakStep].Operator;
         var annotated = MemoryAnnotation.Write(graph,
             new MemorySummary(profile.PeakBytes, profile.PeakStep, peakOperator, profile.LowerBoundBytes, viewName),
-            profile.Rows.ToDictionary(r => r.Operator, r => new OperatorMemory(r.InputBytes, r.OutputBytes, r.OtherBytes, r.TotalBytes)));
+            profile.Rows.ToDictionary(r => r.Operator, r => new OperatorMemoryFigures(r.InputBytes, r.OutputBytes, r.OtherBytes, r.TotalBytes)));
         // Same figures as before: hand back the input so analyses stay cached downstream.
         return PassResult.From(model, model.WithMain(annotated));
     }

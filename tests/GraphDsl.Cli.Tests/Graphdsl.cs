@@ -10,5 +10,5 @@ internal static class Graphdsl
         ExternalProcess.Run("dotnet", [GraphDslCli.Dll, .. args], TimeSpan.FromMinutes(5), workingDirectory);
 
     /// <summary>Full path of one case of ../shared/cases; skips loudly when absent.</summary>
-    public static string Case(string fileName) => SharedCases.PathOf(fileName);
+    public static string Case(string fileName) => CaseModels.PathOf(fileName);
 }

@@ -4,7 +4,7 @@ using static GraphDsl.Analysis.Annotations.AnnotationRecord;
 namespace GraphDsl.Analysis.Annotations;
 
 /// <summary>Activation bytes while one operator runs (<c>@memory(inputs=, outputs=, other=, total=)</c>).</summary>
-public sealed record OperatorMemory(long InputBytes, long OutputBytes, long OtherBytes, long TotalBytes);
+public sealed record OperatorMemoryFigures(long InputBytes, long OutputBytes, long OtherBytes, long TotalBytes);
 
 /// <summary>The Tensor Memory Mapping of the current order
 /// (<c>@tmm(peak_bytes=, peak_step=, peak_operator=, lower_bound_bytes=, view=)</c>).</summary>
@@ -20,7 +20,7 @@ public static class MemoryAnnotation
 {
     /// <summary>The graph with <paramref name="summary"/> and, on each operator index, its figures;
     /// the input instance when nothing changes.</summary>
-    public static Graph Write(Graph graph, MemorySummary summary, IReadOnlyDictionary<int, OperatorMemory> operators)
+    public static Graph Write(Graph graph, MemorySummary summary, IReadOnlyDictionary<int, OperatorMemoryFigures> operators)
     {
         var ops = graph.Operators.Select((op, i) => operators.TryGetValue(i, out var m)
             ? op with
@@ -48,10 +48,10 @@ public static class MemoryAnnotation
             : new MemorySummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm");
 
     /// <summary>The operator's <c>@memory</c>, or null when absent or incomplete.</summary>
-    public static OperatorMemory? Read(Operator op) =>
+    public static OperatorMemoryFigures? Read(Operator op) =>
         Fields(op.Annotations, WellKnownAnnotations.Memory) is not { } f
         || Int(f, "inputs") is not { } inputs || Int(f, "outputs") is not { } outputs
         || Int(f, "other") is not { } other || Int(f, "total") is not { } total
             ? null
-            : new OperatorMemory(inputs, outputs, other, total);
+            : new OperatorMemoryFigures(inputs, outputs, other, total);
 }

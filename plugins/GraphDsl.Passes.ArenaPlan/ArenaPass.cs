@@ -10,18 +10,21 @@ namespace GraphDsl.Passes.ArenaPlan;
 /// <c>@alias</c> and <c>@arena_plan</c> annotations.</summary>
 public sealed class ArenaPass : IGraphPass
 {
+    private static readonly ArenaPlanOptions Defaults = new();
+
     public PassDescriptor Descriptor { get; } = new(
         "arena",
         "Place activations in one arena (reuse: views, in-place, concat; strategies incl. CP-SAT) and compare with TFLite Micro's greedy planner",
         PassKind.Analysis,
         Requires: [],
         Provides: ["arena"],
+        // Defaults come from ArenaPlanOptions, the one place they are written.
         Options:
         [
-            PassOption.Int("align", 16, "Byte alignment of every buffer (TFLite Micro uses 16)."),
-            PassOption.Text("strategy", "auto", "Placement: " + string.Join(", ", ArenaStrategies.Names) + "."),
-            PassOption.Text("reuse", "all", "Reuse beyond liveness: all, none, views, inplace, concat, or kinds joined by '+'."),
-            PassOption.Int("budget-ms", 1000, "CP-SAT time budget in milliseconds."),
+            PassOption.Int("align", Defaults.Alignment, "Byte alignment of every buffer (TFLite Micro uses 16)."),
+            PassOption.Text("strategy", Defaults.Strategy, "Placement: " + string.Join(", ", ArenaStrategies.Names) + "."),
+            PassOption.Text("reuse", ReuseKindsText.Format(Defaults.Reuse), "Reuse beyond liveness: all, none, views, inplace, concat, or kinds joined by '+'."),
+            PassOption.Int("budget-ms", Defaults.BudgetMilliseconds, "CP-SAT time budget in milliseconds."),
         ],
         Reports: ArenaDiagnostics.Planning)
     {

@@ -23,8 +23,9 @@ public sealed class OrderSearchPass : IGraphPass
         Provides: ["order"],
         Options:
         [
-            PassOption.Int(BudgetOption, 10000, "Time budget of the exact search in milliseconds; on expiry the best order so far is kept."),
-            PassOption.Int(MaxStatesOption, 2_000_000, "Most search states kept in memory."),
+            // Defaults come from OrderSearchOptions, the one place they are written.
+            PassOption.Int(BudgetOption, (long)new OrderSearchOptions().TimeBudget.TotalMilliseconds, "Time budget of the exact search in milliseconds; on expiry the best order so far is kept."),
+            PassOption.Int(MaxStatesOption, new OrderSearchOptions().MaxStates, "Most search states kept in memory."),
         ],
         Reports: [AnalysisDiagnostics.UnsizedActivation, OrderSearchDiagnostics.CyclicGraph, OrderSearchDiagnostics.NotProven]);
 

@@ -28,11 +28,11 @@ public static class OrderSearchAnnotation
         return result.Equals(graph) ? graph : result;
     }
 
-    /// <summary>The graph's <c>@order_search</c>, or null when absent or incomplete.</summary>
+    /// <summary>The graph's <c>@order_search</c>, or null when absent; a missing figure reads as 0
+    /// and a missing proven_optimal as false (hand-written plans may give only some).</summary>
     public static OrderSearchSummary? Read(Graph graph) =>
         Fields(graph.Annotations, WellKnownAnnotations.OrderSearch) is not { } f
-        || Int(f, "peak_bytes") is not { } peak || Flag(f, "proven_optimal") is not { } proven
             ? null
-            : new OrderSearchSummary(Int(f, "stored_peak_bytes") ?? peak, peak, Int(f, "lower_bound_bytes") ?? 0, proven,
-                Int(f, "states") ?? 0, Real(f, "search_ms") ?? 0);
+            : new OrderSearchSummary(Int(f, "stored_peak_bytes") ?? 0, Int(f, "peak_bytes") ?? 0, Int(f, "lower_bound_bytes") ?? 0,
+                Flag(f, "proven_optimal") ?? false, Int(f, "states") ?? 0, Real(f, "search_ms") ?? 0);
 }

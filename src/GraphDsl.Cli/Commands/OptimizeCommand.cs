@@ -127,7 +127,9 @@ public static class OptimizeCommand
         Console.Out.WriteLine();
         Console.Out.Write(summary.ToTable());
         if (summary.OrderProvenOptimal is { } proven)
-            Console.Out.WriteLine(proven ? "order: proven optimal" : "order: best found (not proven optimal)");
+            Console.Out.WriteLine(proven
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"order: proven optimal, minimum peak over all orders {summary.Optimized.PeakBytes:N0} B")
+                : "order: best found (not proven optimal)");
         foreach (var path in files.Paths) Console.Out.WriteLine($"wrote {path}");
         return 0;
     }

@@ -19,8 +19,9 @@ public static class OrderCommand
     public static Command Create()
     {
         var model = new Argument<string>("MODEL") { Description = "Model to order (.tflite, .onnx, .gdsl)." };
-        var budget = new Option<long>("--budget-ms") { Description = "Time budget of the exact search in milliseconds.", DefaultValueFactory = _ => 10000 };
-        var maxStates = new Option<long>("--max-states") { Description = "Most search states kept in memory.", DefaultValueFactory = _ => 2_000_000 };
+        var flags = new PassFlags("order");
+        var budget = flags.Add<long>("budget-ms", "Time budget of the exact search in milliseconds.");
+        var maxStates = flags.Add<long>("max-states", "Most search states kept in memory.");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var dim = ModelInput.DimOption();
         var command = new Command("order", "Find the execution order with the minimum activation peak, with proof of optimality or the proven gap.")
@@ -28,11 +29,11 @@ public static class OrderCommand
             model, budget, maxStates, json, dim,
         };
         command.SetAction(parse =>
-            Run(parse.GetValue(model)!, parse.GetValue(dim), parse.GetValue(budget), parse.GetValue(maxStates), parse.GetValue(json)));
+            Run(parse.GetValue(model)!, parse.GetValue(dim), parse.GetValue(budget), parse.GetValue(maxStates), flags.Step(parse), parse.GetValue(json)));
         return command;
     }
 
-    private static int Run(string path, string[]? dims, long budgetMs, long maxStates, bool json)
+    private static int Run(string path, string[]? dims, long? budgetMs, long? maxStates, string step, bool json)
     {
         if (budgetMs < 0 || maxStates < 1)
         {
@@ -49,10 +50,10 @@ public static class OrderCommand
         var runner = new PipelineRunner
         {
             // The pass stops itself at its budget; the manager's limit is only a safety net.
-            PassTimeout = TimeSpan.FromMilliseconds(budgetMs) + PassManagerSettings.DefaultPassTimeout,
+            PassTimeout = TimeSpan.FromMilliseconds(budgetMs ?? 0) + PassManagerSettings.DefaultPassTimeout,
         };
         var run = runner.Run(read.Model!, read.Source,
-            string.Create(CultureInfo.InvariantCulture, $"order{{budget-ms={budgetMs},max-states={maxStates}}}"), new ArtifactBuffer());
+            step, new ArtifactBuffer());
         if (run is null) return 1;
         if (!run.Succeeded) return PipelineRunner.ExitCode(run);
         var graph = run.Model.Main;
@@ -78,7 +79,8 @@ public static class OrderCommand
             ("stored peak", stored.ToString("N0", c) + " B"),
             ("optimized peak", peak.ToString("N0", c) + " B"),
             ("saved", saved.ToString("N0", c) + " B" + (stored > 0 ? string.Create(c, $" ({100.0 * saved / stored:F1}%)") : "")),
-            ("lower bound", lower.ToString("N0", c) + " B"),
+            // The search's proven minimum over all orders, not tmm's largest single-operator footprint.
+            ("proven minimum", lower.ToString("N0", c) + " B"),
             ("proven optimal", r.Figures.ProvenOptimal ? "yes" : $"no (gap {(peak - lower).ToString("N0", c)} B)"),
             ("states", r.Figures.States.ToString(c)),
             ("time", r.Figures.SearchMs.ToString("0", c) + " ms"),

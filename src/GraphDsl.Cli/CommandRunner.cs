@@ -36,9 +36,12 @@ public static class CommandRunner
     }
 
     /// <summary>The parser's message with .NET type names said in words ("System.Int64" -> "an integer").</summary>
-    private static string Plain(string message) => message
-        .Replace("as expected type 'System.Int64'", "as an integer")
-        .Replace("as expected type 'System.Int32'", "as an integer")
-        .Replace("as expected type 'System.Double'", "as a number")
-        .Replace("as expected type 'System.Boolean'", "as true or false");
+    private static string Plain(string message) => System.Text.RegularExpressions.Regex.Replace(message,
+        @"as expected type '(System\.Nullable`1\[)?System\.(?<type>\w+)\]?'", m => m.Groups["type"].Value switch
+        {
+            "Int64" or "Int32" => "as an integer",
+            "Double" => "as a number",
+            "Boolean" => "as true or false",
+            var other => "as " + other,
+        });
 }

@@ -433,6 +433,7 @@ class ObservingResolver : public tflite::MicroOpResolver {
   const TFLMRegistration* Placeholder(tflite::BuiltinOperator op, const char* name) const {
     TFLMRegistration placeholder = {};
     placeholder.builtin_code = op;
+    placeholder.invoke = ObserveInvoke;  // TFLM requires one (TFLITE_DCHECK in InvokeSubgraph); it does nothing here
     if (name != nullptr) {
       names_.push_back(name);
       placeholder.custom_name = names_.back().c_str();

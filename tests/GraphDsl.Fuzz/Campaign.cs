@@ -10,6 +10,8 @@ public sealed record CampaignOptions(FuzzFormat Format, int Seed, int Inputs)
     public int Start { get; init; }
     /// <summary>Stop early after this much wall time (the CI budget); null: run every input.</summary>
     public TimeSpan? Budget { get; init; }
+    /// <summary>Largest corpus file used as a seed (bytes).</summary>
+    public long MaxSeedBytes { get; init; } = Seeds.MaxCorpusBytes;
     public TimeSpan TimeLimit { get; init; } = Watchdog.DefaultTimeLimit;
     public long MemoryLimit { get; init; } = Watchdog.DefaultMemoryLimit;
     /// <summary>Where failing inputs (original and minimized) are written; null: not written.</summary>
@@ -94,7 +96,7 @@ public static class Campaign
 
     public static CampaignStats Run(CampaignOptions options)
     {
-        var seeds = Seeds.For(options.Format);
+        var seeds = Seeds.For(options.Format, options.MaxSeedBytes);
         if (seeds.Count == 0) throw new InvalidOperationException($"no seeds for {options.Format}");
         var stats = new CampaignStats { Format = options.Format, Seeds = seeds.Count };
         var work = Directory.CreateTempSubdirectory("graphdsl-fuzz-").FullName;
@@ -161,7 +163,7 @@ public static class Campaign
             File.WriteAllBytes(stem + ".min" + options.Format.Extension(), minimized);
             File.WriteAllText(stem + ".txt",
                 $"{verdict}\ninput {index} of seed {options.Seed}: {description}\n{bytes.Length} bytes, minimized to {minimized.Length}\n" +
-                $"replay: dotnet run -c Release --project tests/GraphDsl.Fuzz -- --format {options.Format.ToString().ToLowerInvariant()} --seed {options.Seed} --replay {index}\n");
+                $"replay: dotnet run -c Release --project tests/GraphDsl.Fuzz -- --format {options.Format.ToString().ToLowerInvariant()} --seed {options.Seed} --max-seed-bytes {options.MaxSeedBytes} --replay {index}\n");
             saved = stem;
         }
         return new FoundFailure(index, description, verdict, bytes.Length, minimized.Length, saved);

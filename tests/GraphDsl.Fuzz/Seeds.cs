@@ -28,11 +28,13 @@ public static class Seeds
             ? Path.GetFullPath(dir)
             : Path.GetFullPath(Path.Combine(CorpusModels.Directory, "..", "cases"));
 
-    public static IReadOnlyList<Seed> For(FuzzFormat format)
+    /// <summary>The seeds of <paramref name="format"/>; corpus and case files up to
+    /// <paramref name="maxFileBytes"/> (default <see cref="MaxCorpusBytes"/>).</summary>
+    public static IReadOnlyList<Seed> For(FuzzFormat format, long maxFileBytes = MaxCorpusBytes)
     {
         var seeds = new List<Seed>();
-        seeds.AddRange(Files(CorpusModels.Directory, format, MaxCorpusBytes));
-        seeds.AddRange(Files(CasesDirectory, format, MaxCorpusBytes));
+        seeds.AddRange(Files(CorpusModels.Directory, format, maxFileBytes));
+        seeds.AddRange(Files(CasesDirectory, format, maxFileBytes));
         switch (format)
         {
             case FuzzFormat.Tflite:

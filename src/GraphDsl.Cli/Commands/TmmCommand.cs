@@ -103,7 +103,7 @@ public static class TmmCommand
         var peakRow = table.PeakStep >= 0 ? table.Rows[table.PeakStep] : null;
         console.MarkupLine(Markup.Escape($"operators: {table.Rows.Count}  view: {table.View}"));
         console.MarkupLine(Markup.Escape(peakRow is null
-            ? $"peak: {N(table.PeakBytes)} bytes before the first operator (the graph inputs)"
+            ? $"peak: {N(table.PeakBytes)} bytes before the first operator ({(table.PeakStep == -1 ? "the graph inputs" : "tensors no operator touches, which TFLite Micro still allocates")})"
             : $"peak: {N(table.PeakBytes)} bytes at step {peakRow.Step}, operator {peakRow.Operator} ({peakRow.Type} {peakRow.Name})"));
         console.MarkupLine(Markup.Escape($"lower bound: {N(table.LowerBoundBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first; no order goes below it)"));
     }

@@ -3,21 +3,11 @@ using GraphDsl.TestKit;
 
 namespace GraphDsl.Lowering.Tests;
 
-/// <summary>The graphdsl command built beside this test project (same configuration), run as a
-/// process as users run it.</summary>
+/// <summary><see cref="GraphDslCli"/> with the JSON read back: the structure tests check the
+/// figures every command prints with <c>--json</c>.</summary>
 internal static class GraphdslCli
 {
-    public static string Dll
-    {
-        get
-        {
-            var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<config>/net10.0/
-            return RepositoryPaths.Combine("src", "GraphDsl.Cli", "bin", config, "net10.0", "graphdsl.dll");
-        }
-    }
-
-    public static ExternalProcess.Outcome Run(params string[] args) =>
-        ExternalProcess.Run("dotnet", [Dll, .. args], TimeSpan.FromMinutes(5));
+    public static ExternalProcess.Outcome Run(params string[] args) => GraphDslCli.Run(args);
 
     /// <summary>Runs a command with <c>--json</c>, asserting exit 0 and no stack trace.</summary>
     public static JsonElement Json(params string[] args)

@@ -62,7 +62,7 @@ public sealed class StructureCaseTests : IDisposable
     [SkippableFact]
     public void No_operators_tflite_case_is_planned_at_tflm_head_32_bytes() =>
         // README: TFLM runs it with head 32 B (x: f32[1,8] = 8 * 4 B, input and output).
-        AssertNoOperatorFigures(CaseModels.PathOf("no_operators.tflite"), 8 * 4, 32);
+        AssertNoOperatorFigures(SharedCases.PathOf("no_operators.tflite"), 8 * 4, 32);
 
     [SkippableFact]
     public void No_operators_tflite_variant_with_two_inputs_counts_both()
@@ -106,7 +106,7 @@ public sealed class StructureCaseTests : IDisposable
     {
         // README: TFLM alone plans head 464 B (y_unused f32[1,100] + x f32[1,16] at scope 0); an
         // offline plan must not need more. With the stored order, z = RELU(x) needs x + z = 128 B.
-        var (tmm, order, plan, optimize) = EveryCommand(CaseModels.PathOf("unused_input.tflite"));
+        var (tmm, order, plan, optimize) = EveryCommand(SharedCases.PathOf("unused_input.tflite"));
         Assert.Equal(400 + 64, Int(tmm, "peak_bytes"));
         Assert.Equal(64 + 64, tmm.GetProperty("rows")[0].GetProperty("total_bytes").GetInt64());
         Assert.Equal(464, Int(order, "peak_bytes"));
@@ -120,7 +120,7 @@ public sealed class StructureCaseTests : IDisposable
     public void Duplicate_outputs_tflite_case_is_planned_at_tflm_head_512_bytes()
     {
         // README: TFLM runs it, head 512 B: x and y are f32[1,64] = 256 B each, alive together.
-        var (tmm, order, plan, optimize) = EveryCommand(CaseModels.PathOf("dup_outputs.tflite"));
+        var (tmm, order, plan, optimize) = EveryCommand(SharedCases.PathOf("dup_outputs.tflite"));
         Assert.Equal(512, Int(tmm, "peak_bytes"));
         Assert.Equal(512, Int(order, "peak_bytes"));
         Assert.Equal(512, Int(plan, "arena_bytes"));
@@ -179,7 +179,7 @@ public sealed class StructureCaseTests : IDisposable
         // Main graph, stored order: CALL_ONCE, h = VAR_HANDLE, v = READ_VARIABLE(h), s = ADD(x, v),
         // ASSIGN_VARIABLE(h, s). x, v, s: f32[1,4] = 16 B; h: resource = 4 B. Step 3 (ADD) holds
         // x (input, read there), h (read at step 4), v and s: 16 + 4 + 16 + 16 = 52 B.
-        var (tmm, order, plan, _) = EveryCommand(CaseModels.PathOf("call_once_resource.tflite"));
+        var (tmm, order, plan, _) = EveryCommand(SharedCases.PathOf("call_once_resource.tflite"));
         var rows = tmm.GetProperty("rows");
         Assert.Equal(4, rows[1].GetProperty("output_bytes").GetInt64()); // VAR_HANDLE writes h
         Assert.Equal(52, Int(tmm, "peak_bytes"));
@@ -222,7 +222,7 @@ public sealed class StructureCaseTests : IDisposable
     public void Int4_activations_case_is_sized_one_byte_per_element()
     {
         // README: TFLM allocates int4 [1,64] at 64 B each: peak and arena 128 B (not packed 32 B).
-        var (tmm, _, plan, optimize) = EveryCommand(CaseModels.PathOf("int4_act.tflite"));
+        var (tmm, _, plan, optimize) = EveryCommand(SharedCases.PathOf("int4_act.tflite"));
         Assert.Equal(128, Int(tmm, "peak_bytes"));
         Assert.Equal(128, Int(plan, "arena_bytes"));
         Assert.Equal(128, Int(optimize, "optimized", "arena_bytes"));

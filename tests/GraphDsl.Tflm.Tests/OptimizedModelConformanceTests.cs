@@ -37,8 +37,6 @@ public sealed class OptimizedModelConformanceTests(ITestOutputHelper output)
     /// below runs on it and the test output says to remove it here.</summary>
     public static readonly IReadOnlyDictionary<string, string> KnownOptimizeFailures = new Dictionary<string, string>
     {
-        ["cases/no_operators.tflite"] = "#14.1: a graph with no operators crashes the arena pass",
-        ["cases/dup_outputs.tflite"] = "#14.2: outputs [y, y] are refused with GD1106",
     };
 
     public static IEnumerable<object[]> Models() => TflmModels.All();

@@ -22,10 +22,11 @@ namespace GraphDsl.ArenaPlanning;
 /// into that slice, so its producer writes there and the concat copies nothing. Slices are
 /// disjoint; activations are immutable once written, so an input read by later operators is still
 /// intact; an input can be a slice of only one concat (its buffer must be exactly its own size and
-/// reach it through views and in-place writes only, never through another concat), and the inputs
-/// must be distinct buffers. Because the merged buffer lives for the union of its members'
-/// lifetimes, nothing else is placed over a slice before its producer writes it or after the
-/// concat output dies.</item>
+/// it must not already be inside another: a single-input concat has its input's size, so the chain
+/// of aliases from the input to its buffer's root is checked for a concat edge), and the inputs must
+/// be distinct buffers. Because the merged buffer
+/// lives for the union of its members' lifetimes, nothing else is placed over a slice before its
+/// producer writes it or after the concat output dies.</item>
 /// </list>
 /// Alignment: buffer roots are placed at multiples of the arena alignment; a tensor inside a
 /// buffer sits at its root's offset plus its offset in the buffer. Every tensor must sit at a
@@ -44,6 +45,13 @@ public static class ReuseAnalysis
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int t = 0; t < problem.TensorCount; t++) ids.TryAdd(problem.TensorName(t), t);
         var aliases = new List<TensorAlias>();
+        // Each attached root's alias, so a tensor's chain up to its buffer's root can be walked.
+        var parent = new Dictionary<int, TensorAlias>();
+        void Alias(TensorAlias alias)
+        {
+            aliases.Add(alias);
+            parent[alias.Tensor] = alias;
+        }
 
         for (int step = 0; step < order.Count; step++)
         {
@@ -58,22 +66,22 @@ public static class ReuseAnalysis
                 && trees.Fits(output, operands[0], 0))
             {
                 trees.Attach(output, operands[0], 0);
-                aliases.Add(new TensorAlias(output, operands[0], 0, AliasReason.View));
+                Alias(new TensorAlias(output, operands[0], 0, AliasReason.View));
             }
             else if (kinds.HasFlag(ReuseKinds.InPlace) && ReusableOperators.Elementwise.Contains(op.OpType)
                 && FindOverwritableInput(problem, trees, operands, output, step) is { } input)
             {
                 trees.Attach(output, input, 0);
-                aliases.Add(new TensorAlias(output, input, 0, AliasReason.InPlace));
+                Alias(new TensorAlias(output, input, 0, AliasReason.InPlace));
             }
             else if (kinds.HasFlag(ReuseKinds.Concat) && ReusableOperators.Concats.Contains(op.OpType)
-                && ConcatSlices(problem, trees, op, operands, output) is { } slices)
+                && ConcatSlices(problem, trees, parent, op, operands, output) is { } slices)
             {
                 for (int i = 0; i < operands.Length; i++)
                 {
                     int root = trees.RootOf(operands[i]);
-                    trees.Attach(root, output, slices[i], throughConcat: true);
-                    aliases.Add(new TensorAlias(root, output, slices[i], AliasReason.Concat));
+                    trees.Attach(root, output, slices[i]);
+                    Alias(new TensorAlias(root, output, slices[i], AliasReason.Concat));
                 }
             }
         }
@@ -109,7 +117,8 @@ public static class ReuseAnalysis
 
     /// <summary>Offsets of each operand inside the concat output, or null when the concat cannot be
     /// done in place (rules in the remarks).</summary>
-    private static long[]? ConcatSlices(MemoryProblem problem, BufferTrees trees, Operator op, int[] operands, int output)
+    private static long[]? ConcatSlices(MemoryProblem problem, BufferTrees trees, IReadOnlyDictionary<int, TensorAlias> parent,
+        Operator op, int[] operands, int output)
     {
         var slices = ContiguousConcatSlices(problem, op, operands, output);
         if (slices is null) return null;
@@ -119,10 +128,20 @@ public static class ReuseAnalysis
             int input = operands[i];
             int root = trees.RootOf(input);
             if (root == output || !roots.Add(root) || trees.OffsetInRoot(input) != 0 || problem.Size[root] != problem.Size[input]
-                || trees.InsideAConcat(input) || !trees.Fits(root, output, slices[i]))
+                || InsideConcat(input, parent) || !trees.Fits(root, output, slices[i]))
                 return null;
         }
         return slices;
+    }
+
+    /// <summary>True when <paramref name="t"/>'s bytes are already a slice of a concat output: its
+    /// chain of aliases up to its buffer's root crosses a concat edge. (The verifier accepts a concat
+    /// slice only when an input reaches it through views and in-place writes.)</summary>
+    private static bool InsideConcat(int t, IReadOnlyDictionary<int, TensorAlias> parent)
+    {
+        for (; parent.TryGetValue(t, out var alias); t = alias.Of)
+            if (alias.Reason == AliasReason.Concat) return true;
+        return false;
     }
 
     /// <summary>Byte offset of each operand inside the output when the concat layout makes every
@@ -161,14 +180,12 @@ public static class ReuseAnalysis
         private readonly int[] _last;
 
         private readonly long _alignment;
-        private readonly bool[] _throughConcat;
 
         public BufferTrees(MemoryProblem problem, Liveness liveness, long alignment)
         {
             _problem = problem;
             _liveness = liveness;
             _alignment = alignment;
-            _throughConcat = new bool[problem.TensorCount];
             int n = problem.TensorCount;
             _root = Enumerable.Range(0, n).ToArray();
             _offset = new long[n];
@@ -182,9 +199,6 @@ public static class ReuseAnalysis
         public IReadOnlyList<int> Members(int root) => _members[root];
         public int LastStep(int root) => _last[root];
         public bool IsAlone(int t) => _root[t] == t && _members[t].Count == 1;
-
-        /// <summary>True when the tensor's buffer was moved into a concat output: it is a slice already.</summary>
-        public bool InsideAConcat(int t) => _throughConcat[t];
 
         /// <summary>True when moving the buffer rooted at <paramref name="root"/> to
         /// <paramref name="offset"/> bytes after <paramref name="host"/> keeps every member aligned
@@ -202,7 +216,7 @@ public static class ReuseAnalysis
 
         /// <summary>Moves the whole buffer rooted at <paramref name="root"/> into the buffer of
         /// <paramref name="host"/>, <paramref name="offset"/> bytes after <paramref name="host"/>.</summary>
-        public void Attach(int root, int host, long offset, bool throughConcat = false)
+        public void Attach(int root, int host, long offset)
         {
             int hostRoot = _root[host];
             long shift = _offset[host] + offset;
@@ -211,8 +225,6 @@ public static class ReuseAnalysis
                 _root[m] = hostRoot;
                 _offset[m] += shift;
                 _members[hostRoot].Add(m);
-                // A view or in-place output reaches its host as the host does.
-                _throughConcat[m] = throughConcat || _throughConcat[m] || (m == root && _throughConcat[host]);
             }
             _members[root] = [];
             _first[hostRoot] = Math.Min(_first[hostRoot], _first[root]);

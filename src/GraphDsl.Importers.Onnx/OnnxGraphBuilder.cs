@@ -383,6 +383,8 @@ internal sealed class OnnxGraphBuilder
         foreach (var t in tensors.Where(t => t.IsActivation))
         {
             var f = _facts[t.Name];
+            // Too large or negative: the IR verifier refuses it (GD1110); ByteSize would overflow.
+            if (t.Type.SizeProblem() is not null) continue;
             if (f.IsFullyKnown && f.Type is not null && t.ByteSize is not null) continue;
             if (f.IsFullyKnown && f.Type == DataType.String)
             {

@@ -29,13 +29,13 @@ public sealed class StructureCaseTests : IDisposable
     private (JsonElement Tmm, JsonElement Order, JsonElement Plan, JsonElement Optimize) EveryCommand(string model)
     {
         PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
-        var check = GraphdslCli.Run("check", model);
+        var check = GraphDslCli.Run("check", model);
         Assert.True(check.ExitCode == 0, check.ToString());
         var ext = Path.GetExtension(model);
         var name = Path.GetFileName(model);
-        var optimize = GraphdslCli.Json("optimize", model, "-o", P(Path.GetFileNameWithoutExtension(model) + ".opt" + ext), "--header", P(name + ".h"), "--report", P(name + ".html"));
+        var optimize = GraphDslCli.Json("optimize", model, "-o", P(Path.GetFileNameWithoutExtension(model) + ".opt" + ext), "--header", P(name + ".h"), "--report", P(name + ".html"));
         Assert.True(File.Exists(P(Path.GetFileNameWithoutExtension(model) + ".opt" + ext)) && File.Exists(P(name + ".h")) && File.Exists(P(name + ".html")));
-        return (GraphdslCli.Json("tmm", model), GraphdslCli.Json("order", model), GraphdslCli.Json("plan", model), optimize);
+        return (GraphDslCli.Json("tmm", model), GraphDslCli.Json("order", model), GraphDslCli.Json("plan", model), optimize);
     }
 
     private static long Int(JsonElement e, params string[] path)
@@ -62,7 +62,7 @@ public sealed class StructureCaseTests : IDisposable
     [SkippableFact]
     public void No_operators_tflite_case_is_planned_at_tflm_head_32_bytes() =>
         // README: TFLM runs it with head 32 B (x: f32[1,8] = 8 * 4 B, input and output).
-        AssertNoOperatorFigures(SharedCases.PathOf("no_operators.tflite"), 8 * 4, 32);
+        AssertNoOperatorFigures(CaseModels.PathOf("no_operators.tflite"), 8 * 4, 32);
 
     [SkippableFact]
     public void No_operators_tflite_variant_with_two_inputs_counts_both()
@@ -106,7 +106,7 @@ public sealed class StructureCaseTests : IDisposable
     {
         // README: TFLM alone plans head 464 B (y_unused f32[1,100] + x f32[1,16] at scope 0); an
         // offline plan must not need more. With the stored order, z = RELU(x) needs x + z = 128 B.
-        var (tmm, order, plan, optimize) = EveryCommand(SharedCases.PathOf("unused_input.tflite"));
+        var (tmm, order, plan, optimize) = EveryCommand(CaseModels.PathOf("unused_input.tflite"));
         Assert.Equal(400 + 64, Int(tmm, "peak_bytes"));
         Assert.Equal(64 + 64, tmm.GetProperty("rows")[0].GetProperty("total_bytes").GetInt64());
         Assert.Equal(464, Int(order, "peak_bytes"));
@@ -120,13 +120,13 @@ public sealed class StructureCaseTests : IDisposable
     public void Duplicate_outputs_tflite_case_is_planned_at_tflm_head_512_bytes()
     {
         // README: TFLM runs it, head 512 B: x and y are f32[1,64] = 256 B each, alive together.
-        var (tmm, order, plan, optimize) = EveryCommand(SharedCases.PathOf("dup_outputs.tflite"));
+        var (tmm, order, plan, optimize) = EveryCommand(CaseModels.PathOf("dup_outputs.tflite"));
         Assert.Equal(512, Int(tmm, "peak_bytes"));
         Assert.Equal(512, Int(order, "peak_bytes"));
         Assert.Equal(512, Int(plan, "arena_bytes"));
         Assert.Equal(512, Int(optimize, "optimized", "arena_bytes"));
         // The written model still returns y twice.
-        var print = GraphdslCli.Run("print", P("dup_outputs.opt.tflite"));
+        var print = GraphDslCli.Run("print", P("dup_outputs.opt.tflite"));
         Assert.True(print.ExitCode == 0, print.ToString());
         Assert.Contains("-> (y, y)", print.StdOut);
     }
@@ -179,7 +179,7 @@ public sealed class StructureCaseTests : IDisposable
         // Main graph, stored order: CALL_ONCE, h = VAR_HANDLE, v = READ_VARIABLE(h), s = ADD(x, v),
         // ASSIGN_VARIABLE(h, s). x, v, s: f32[1,4] = 16 B; h: resource = 4 B. Step 3 (ADD) holds
         // x (input, read there), h (read at step 4), v and s: 16 + 4 + 16 + 16 = 52 B.
-        var (tmm, order, plan, _) = EveryCommand(SharedCases.PathOf("call_once_resource.tflite"));
+        var (tmm, order, plan, _) = EveryCommand(CaseModels.PathOf("call_once_resource.tflite"));
         var rows = tmm.GetProperty("rows");
         Assert.Equal(4, rows[1].GetProperty("output_bytes").GetInt64()); // VAR_HANDLE writes h
         Assert.Equal(52, Int(tmm, "peak_bytes"));
@@ -211,7 +211,7 @@ public sealed class StructureCaseTests : IDisposable
         g.Operators.Add(new TestOperator(2, [a, b], [y]));
         model.Subgraphs.Add(g);
         File.WriteAllBytes(P("res.tflite"), model.Build());
-        var tmm = GraphdslCli.Json("tmm", P("res.tflite"), "--order", "stored");
+        var tmm = GraphDslCli.Json("tmm", P("res.tflite"), "--order", "stored");
         var totals = tmm.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("total_bytes").GetInt64()).ToArray();
         Assert.Equal([4, 8, 4 + 4 + 8, 4 + 8 + 8, 24], totals);
     }
@@ -222,7 +222,7 @@ public sealed class StructureCaseTests : IDisposable
     public void Int4_activations_case_is_sized_one_byte_per_element()
     {
         // README: TFLM allocates int4 [1,64] at 64 B each: peak and arena 128 B (not packed 32 B).
-        var (tmm, _, plan, optimize) = EveryCommand(SharedCases.PathOf("int4_act.tflite"));
+        var (tmm, _, plan, optimize) = EveryCommand(CaseModels.PathOf("int4_act.tflite"));
         Assert.Equal(128, Int(tmm, "peak_bytes"));
         Assert.Equal(128, Int(plan, "arena_bytes"));
         Assert.Equal(128, Int(optimize, "optimized", "arena_bytes"));
@@ -252,7 +252,7 @@ public sealed class StructureCaseTests : IDisposable
         Assert.Equal(48 + 48, Int(plan, "arena_bytes")); // two 33 B buffers, each aligned to 16
 
         File.WriteAllText(P("int4.gdsl"), "graph main(x: i4[5,5]) -> (y) {\n  y: i4[5,5] = RELU(x)\n}\n");
-        Assert.Equal(25 + 25, Int(GraphdslCli.Json("tmm", P("int4.gdsl")), "peak_bytes"));
+        Assert.Equal(25 + 25, Int(GraphDslCli.Json("tmm", P("int4.gdsl")), "peak_bytes"));
     }
 
     // ---- 8. STRING tensors: the message says what is unsupported ----
@@ -274,7 +274,7 @@ public sealed class StructureCaseTests : IDisposable
         foreach (var file in new[] { P("str.tflite"), P("str.gdsl") })
             foreach (var command in new[] { "tmm", "order", "plan", "optimize" })
             {
-                var run = command == "optimize" ? GraphdslCli.Run(command, file, "-o", P("never" + Path.GetExtension(file))) : GraphdslCli.Run(command, file);
+                var run = command == "optimize" ? GraphDslCli.Run(command, file, "-o", P("never" + Path.GetExtension(file))) : GraphDslCli.Run(command, file);
                 Assert.True(run.ExitCode == 1, $"{command} {file}: {run}");
                 Assert.Contains("'words'", run.StdErr);
                 Assert.Contains("string tensor", run.StdErr);
@@ -337,7 +337,7 @@ public sealed class StructureCaseTests : IDisposable
     {
         // c1 = CONCAT(a) is a's bytes; z = CONCAT(a, b) holds a and b: 32 B, where x (16) and
         // a (16) are alive together at step 0; TFLM's greedy plan without reuse needs 64 B.
-        var (_, _, plan, optimize) = EveryCommand(SharedCases.PathOf("single_input_concat.gdsl"));
+        var (_, _, plan, optimize) = EveryCommand(CaseModels.PathOf("single_input_concat.gdsl"));
         Assert.True(plan.GetProperty("verified").GetBoolean());
         Assert.Equal(32, Int(plan, "arena_bytes"));
         Assert.Equal(32, Int(optimize, "optimized", "arena_bytes"));
@@ -378,8 +378,8 @@ public sealed class StructureCaseTests : IDisposable
         string Text(string op) => "graph main(x: f32[1,1,2,2]) -> (z) {\n  p: f32[1,1,2,2] = Relu(x)\n  r: f32[1,1,2,2] = Sigmoid(x)\n  z: f32[1,2,2,2] = " + op + "(p, r) {axis=1}\n}\n";
         File.WriteAllText(P("plain.gdsl"), Text("Concat"));
         File.WriteAllText(P("qualified.gdsl"), Text("ai.onnx.Concat"));
-        var plain = GraphdslCli.Json("plan", P("plain.gdsl"));
-        var qualified = GraphdslCli.Json("plan", P("qualified.gdsl"));
+        var plain = GraphDslCli.Json("plan", P("plain.gdsl"));
+        var qualified = GraphDslCli.Json("plan", P("qualified.gdsl"));
         Assert.True(Int(plain, "reuse_savings", "concat", "saved_bytes") > 0);
         Assert.Equal(Int(plain, "arena_bytes"), Int(qualified, "arena_bytes"));
         Assert.Equal(Int(plain, "reuse_savings", "concat", "saved_bytes"), Int(qualified, "reuse_savings", "concat", "saved_bytes"));
@@ -402,7 +402,7 @@ public sealed class StructureCaseTests : IDisposable
         Assert.Contains("x dim 2 ('h') = 1", File.ReadAllText(P("dyn.onnx.h")));
         Assert.Contains("x dim 2 (&#39;h&#39;) = 1", File.ReadAllText(P("dyn.onnx.html")));
         // With --dim the sizes are the user's: nothing is assumed.
-        var fixedDims = GraphdslCli.Json("optimize", P("dyn.onnx"), "-o", P("dyn2.onnx"), "--dim", "batch=1", "--dim", "h=8");
+        var fixedDims = GraphDslCli.Json("optimize", P("dyn.onnx"), "-o", P("dyn2.onnx"), "--dim", "batch=1", "--dim", "h=8");
         Assert.Equal(0, fixedDims.GetProperty("assumed_dims").GetArrayLength());
         Assert.Equal(2 * 3 * 8 * 4 * 4, Int(fixedDims, "optimized", "peak_bytes")); // x and y, f32[1,3,8,4]
     }

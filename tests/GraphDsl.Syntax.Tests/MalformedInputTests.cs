@@ -47,7 +47,7 @@ public class MalformedInputTests
         { "nesting too deep", new string('[', 1000), "GD0002", 1, 201 },
         { "keyword as a tensor name", "graph main(q: i8[1,4]) -> (y) {\n  y: i8[1,4] = RELU(q)\n}\n", "GD0009", 1, 12 },
         { "keyword as a result name", G + "  graph: i8[1] = RELU(x)\n}\n", "GD0009", 2, 3 },
-        { "result without a type", "graph main(x: i8[1,4]) -> (y) {\n  h = RELU(x)\n  y: i8[1,4] = RELU(h)\n}\n", "GD1110", 2, 3 },
+        { "result without a type", "graph main(x: i8[1,4]) -> (y) {\n  h = RELU(x)\n  y: i8[1,4] = RELU(h)\n}\n", "GD1111", 2, 3 },
         { "missing ')' at the end of line 2", "graph main(x: i8[1,4]) -> (y) {\n  y: i8[1,4] = RELU(x\n}\n", "GD0002", 2, 22 },
     };
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
+using GraphDsl.Tflm;
 using GraphDsl.Pipeline;
 using GraphDsl.Reports;
 using Spectre.Console;
@@ -44,6 +45,7 @@ public static class TmmCommand
             printer.Print(loaded.Diagnostics);
             if (!loaded.Succeeded) return 1;
             var input = loaded.Model!;
+            printer.Print(TflmCompatibility.Check(input));
             if (parse.GetValue(order) is { } orderText)
             {
                 if (WithOrder(input, orderText, printer) is not { } ordered) return 1;

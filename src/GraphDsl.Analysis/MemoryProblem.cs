@@ -113,4 +113,9 @@ public sealed class MemoryProblem
     /// <summary>True when the tensor is live for the whole run: a graph input lives from the start,
     /// and a tensor nobody writes (not a graph input either) must also exist from the start.</summary>
     public bool LivesFromStart(int tensor) => IsGraphInput[tensor] || Producer[tensor] < 0;
+
+    /// <summary>True when nothing reads or writes the tensor and it is neither a graph input nor
+    /// output (a leftover of conversion): it holds no data, yet TFLite Micro allocates it.</summary>
+    public bool IsUntouched(int tensor) =>
+        Producer[tensor] < 0 && Consumers[tensor].Length == 0 && !IsGraphInput[tensor] && !IsGraphOutput[tensor];
 }

@@ -14,7 +14,7 @@ public sealed class OptimizeCommandTests : IDisposable
 
     private string P(string name) => Path.Combine(_dir, name);
 
-    private static ExternalProcess.Outcome Graphdsl(params string[] args) => GraphdslCli.Run(args);
+    private static ExternalProcess.Outcome Graphdsl(params string[] args) => GraphDslCli.Run(args);
 
     [SkippableFact]
     public void With_no_model_it_optimizes_the_embedded_default_and_prints_the_table()

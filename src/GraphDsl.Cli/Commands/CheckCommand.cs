@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using GraphDsl.Ir;
 using GraphDsl.Loading;
+using GraphDsl.Tflm;
 
 namespace GraphDsl.Cli.Commands;
 
@@ -18,8 +19,10 @@ public static class CheckCommand
         {
             var path = parse.GetValue(file)!;
             var result = ModelInput.Load(path, parse.GetValue(dim));
-            new DiagnosticPrinter(Console.Error).Print(result.Diagnostics);
+            var printer = new DiagnosticPrinter(Console.Error);
+            printer.Print(result.Diagnostics);
             if (!result.Succeeded) return 1;
+            printer.Print(TflmCompatibility.Check(result.Model!));
             Console.Out.WriteLine(Summary(result.Model!.Main));
             return 0;
         });

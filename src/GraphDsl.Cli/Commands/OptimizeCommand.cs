@@ -4,6 +4,7 @@ using System.Text;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
+using GraphDsl.Tflm;
 using GraphDsl.Lowering;
 using GraphDsl.Pipeline;
 using GraphDsl.Reports.Html;
@@ -64,6 +65,7 @@ public static class OptimizeCommand
         printer.Print(read.Diagnostics);
         if (!read.Succeeded) return 1;
         var model = read.Model!;
+        printer.Print(TflmCompatibility.Check(model));  // before flashing: what TFLM will refuse
         var label = request.Model is null ? "embedded default model " + DefaultModelName : Path.GetFileName(request.Model);
         var inputs = request.Model is null ? Array.Empty<string>() : [request.Model];
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
+using GraphDsl.Tflm;
 using GraphDsl.Pipeline;
 using GraphDsl.Reports;
 using Spectre.Console;
@@ -44,6 +45,7 @@ public static class TmmCommand
             printer.Print(loaded.Diagnostics);
             if (!loaded.Succeeded) return 1;
             var input = loaded.Model!;
+            printer.Print(TflmCompatibility.Check(input));
             if (parse.GetValue(order) is { } orderText)
             {
                 if (WithOrder(input, orderText, printer) is not { } ordered) return 1;
@@ -101,7 +103,7 @@ public static class TmmCommand
         var peakRow = table.PeakStep >= 0 ? table.Rows[table.PeakStep] : null;
         console.MarkupLine(Markup.Escape($"operators: {table.Rows.Count}  view: {table.View}"));
         console.MarkupLine(Markup.Escape(peakRow is null
-            ? $"peak: {N(table.PeakBytes)} bytes before the first operator (the graph inputs)"
+            ? $"peak: {N(table.PeakBytes)} bytes before the first operator ({(table.PeakStep == -1 ? "the graph inputs" : "tensors no operator touches, which TFLite Micro still allocates")})"
             : $"peak: {N(table.PeakBytes)} bytes at step {peakRow.Step}, operator {peakRow.Operator} ({peakRow.Type} {peakRow.Name})"));
         console.MarkupLine(Markup.Escape($"lower bound: {N(table.LowerBoundBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first; no order goes below it)"));
     }

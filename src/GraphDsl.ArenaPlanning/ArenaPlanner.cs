@@ -66,7 +66,7 @@ public static class ArenaPlanner
         var separate = BufferAssignment.Separate(problem, liveness);
         var baseline = new GreedyBySizeStrategy().Place(separate.Buffers, options.Alignment, cancellation);
 
-        var assignment = ReuseAnalysis.Compute(problem, order, liveness, options.Reuse);
+        var assignment = ReuseAnalysis.Compute(problem, order, liveness, options.Reuse, options.Alignment);
         var placement = strategy.Place(assignment.Buffers, options.Alignment, cancellation);
         var reuse = options.Reuse;
         if (strategy is AutoStrategy && reuse != ReuseKinds.None && placement.ArenaBytes > peak)

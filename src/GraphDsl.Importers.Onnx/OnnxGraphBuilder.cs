@@ -315,7 +315,7 @@ internal sealed class OnnxGraphBuilder
             if (attributes.All(e => e.Key != a.Name)) attributes.Add(KeyValuePair.Create(a.Name, ConvertAttribute(a)));
         if (node.Domain is { Length: > 0 } d && d != "ai.onnx" && attributes.All(e => e.Key != "domain"))
             attributes.Add(KeyValuePair.Create("domain", (AttributeValue)d));
-        return new Operator(Operator.CanonicalType(node.OpType),
+        return new Operator(node.OpType,
             node.Input.Select(i => i.Length == 0 ? null : i).ToEquatableArray(),
             node.Output.Select(o => o.Length == 0 ? null : o).ToEquatableArray())
         {

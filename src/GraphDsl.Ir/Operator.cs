@@ -11,6 +11,13 @@ public sealed record Operator(string OpType, EquatableArray<string?> Inputs, Equ
     public static string CanonicalType(string opType) =>
         opType.StartsWith("ai.onnx.", StringComparison.Ordinal) && opType.Length > 8 && opType.IndexOf('.', 8) < 0 ? opType[8..] : opType;
 
+    // Canonical from construction on (also through `with`), so every front end and the printer
+    // see one spelling and parse(print(m)) == m holds.
+    private readonly string _opType = CanonicalType(OpType);
+
+    /// <summary>The operator type, canonical (see <see cref="CanonicalType"/>).</summary>
+    public string OpType { get => _opType; init => _opType = CanonicalType(value); }
+
     /// <summary>Optional name from the source model (ONNX node name); not required to be unique.</summary>
     public string? Name { get; init; }
 

@@ -20,7 +20,7 @@ internal sealed class RandomModels(int seed)
 
     private static readonly string[] OpTypes =
     [
-        "CONV_2D", "ADD", "ai.onnx.Conv", "data.reshape", "x.q.true", "_._", "q", "model", "two words",
+        "CONV_2D", "ADD", "com.microsoft.FusedConv", "data.reshape", "x.q.true", "_._", "q", "model", "two words",
         "a..b", "", "com.microsoft.QLinearConv", "CUSTOM\"op\"", "9LIVES",
     ];
 

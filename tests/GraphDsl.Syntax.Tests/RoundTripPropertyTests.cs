@@ -40,7 +40,7 @@ public class RoundTripPropertyTests
         [
             "[*]", "[]", ",?", "q(axis=", "q(scale=", "nan", "-inf", "-0.0", "b\"", "= [", "= data(", "= b\"",
             "var ", "const ", "@", "={", "=[]", "\"model", "\\n", "\\u0001", "\\ud83d", "op ", "_,", "(_", "() =",
-            "ai.onnx.Conv", "\"q\"", "-9223372036854775808", "E-", "E+", "true", "false", "attributes {", "\ngraph ",
+            "com.microsoft.FusedConv", "\"q\"", "-9223372036854775808", "E-", "E+", "true", "false", "attributes {", "\ngraph ",
         ];
         Assert.All(constructs, c => Assert.Contains(c, corpus));
     }

@@ -35,7 +35,7 @@ public sealed class ArenaPass : IGraphPass
         }
         var options = new ArenaPlanOptions(context.Options.Get<long>("align"), context.Options.Get<string>("strategy"),
             reuse, context.Options.Get<long>("budget-ms"));
-        var plan = ArenaPlanner.Plan(model.Main, null, options, context.Diagnostics, location, context.Cancellation);
+        var plan = ArenaPlanner.Plan(model, null, options, context.Diagnostics, location, context.Cancellation);
         if (plan is null) return PassResult.Unchanged(model);
         var problem = GraphDsl.Analysis.MemoryProblem.Create(model.Main);
         return PassResult.From(model, model.WithMain(ArenaAnnotations.Write(model.Main, problem, plan)));

@@ -13,7 +13,7 @@ internal static class TfliteLowering
 {
     public static byte[]? Rewrite(byte[] original, LoweringPlan plan, string path, DiagnosticBag diagnostics)
     {
-        var result = TfliteRewriter.TryRewrite(original, path, plan.Order, plan.OffsetsByTensorIndex());
+        var result = TfliteRewriter.TryRewrite(original, path, plan.Order, plan.WritesOfflinePlan ? plan.OffsetsByTensorIndex() : null);
         diagnostics.AddRange(result.Diagnostics);
         return result.Bytes;
     }

@@ -1,5 +1,6 @@
 using GraphDsl.Analysis;
 using GraphDsl.Ir;
+using GraphDsl.Tflm;
 
 namespace GraphDsl.ArenaPlanning;
 
@@ -30,13 +31,52 @@ public static class ArenaAnnotations
                 : annotations.Without(WellKnownAnnotations.Alias);
             return annotations.Equals(tensor.Annotations) ? tensor : tensor with { Annotations = annotations };
         }).ToEquatableArray();
-        var summary = Record(
+        var fields = new List<(string, AttributeValue)>
+        {
             ("arena_bytes", plan.ArenaBytes), ("peak_bytes", plan.PeakBytes), ("adjusted_peak_bytes", plan.AdjustedPeakBytes),
             ("tflm_greedy_arena_bytes", plan.TflmGreedyArenaBytes), ("strategy", plan.Strategy),
             ("proven_minimal", plan.ProvenMinimal), ("align", plan.Alignment),
-            ("fragmentation", Math.Round(plan.Fragmentation, 4)), ("reuse", ReuseKindsText.Format(plan.Reuse)));
-        var result = graph with { Tensors = tensors, Annotations = graph.Annotations.With(Plan, summary) };
+            ("fragmentation", Math.Round(plan.Fragmentation, 4)), ("reuse", ReuseKindsText.Format(plan.Reuse)),
+        };
+        if (plan.Tflm is { } tflm) fields.AddRange(TflmFields(tflm));
+        var summary = Record([.. fields]);
+        var operators = graph.Operators;
+        if (plan.Tflm is { KeptStoredOrder: true })
+        {
+            // The order search's order lost under TFLM: the stored order is what gets written.
+            var step = new int[plan.Order.Count];
+            for (int k = 0; k < plan.Order.Count; k++) step[plan.Order[k]] = k;
+            operators = operators.Select((op, i) => op with { Annotations = op.Annotations.With(WellKnownAnnotations.Order, step[i]) }).ToEquatableArray();
+        }
+        var result = graph with { Tensors = tensors, Operators = operators, Annotations = graph.Annotations.With(Plan, summary) };
         return result.Equals(graph) ? graph : result;
+    }
+
+    /// <summary>Value of <c>tflm_offline_plan</c> when the written model carries no offline plan.</summary>
+    public const string NoOfflinePlan = "none";
+
+    /// <summary>TFLM's figures (<see cref="TflmPlanCheck"/>) as <c>@arena_plan</c> fields: the
+    /// written model's head and its parts, TFLM's own plan of the input, and what is written.</summary>
+    private static IEnumerable<(string, AttributeValue)> TflmFields(TflmPlanCheck tflm)
+    {
+        var p = tflm.Predicted;
+        yield return ("tflm_head_bytes", p.HeadBytes);
+        yield return ("tflm_activation_bytes", p.ActivationBytes);
+        yield return ("tflm_scratch_bytes", p.ScratchBytes);
+        if (p.TailBytes is { } tail) yield return ("tflm_persistent_bytes", tail);
+        if (p.TotalBytes is { } total) yield return ("tflm_arena_bytes", total);
+        yield return ("tflm_stored_head_bytes", tflm.Stored.HeadBytes);
+        if (tflm.Stored.TotalBytes is { } storedTotal) yield return ("tflm_stored_arena_bytes", storedTotal);
+        yield return ("tflm_offline_plan", tflm.OfflinePlan switch
+        {
+            TflmOfflinePlan.GraphDsl => "graphdsl",
+            TflmOfflinePlan.GraphDslWithScratch => "graphdsl+scratch",
+            TflmOfflinePlan.TflmPlacement => "tflm-placement",
+            _ => NoOfflinePlan,
+        });
+        if (tflm.Note is { } note) yield return ("tflm_note", note);
+        if (!p.IsExact) yield return ("tflm_estimate", string.Join("; ", p.Estimates.Select(e => e.ToString()).Distinct().Take(5)));
+        yield return ("tflm_commit", TflmCalibration.ShortCommit);
     }
 
     /// <summary>The placement written in <paramref name="graph"/>'s annotations, or null when the

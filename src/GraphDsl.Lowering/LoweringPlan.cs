@@ -104,6 +104,11 @@ public sealed class LoweringPlan
         return new LoweringPlan(graph, problem, order, placements, arenaBytes);
     }
 
+    /// <summary>False when the arena pass found that TFLM does better planning the model itself
+    /// (<c>@arena_plan(tflm_offline_plan="none")</c>): the written model then carries no offline plan.</summary>
+    public bool WritesOfflinePlan =>
+        (Graph.Annotations["arena_plan"] as AttributeValue.Record)?.Fields["tflm_offline_plan"] is not AttributeValue.Str { Value: "none" };
+
     /// <summary>A numeric field of the graph's <c>@arena_plan</c> annotation, when present.</summary>
     public static long? PlanField(Graph graph, string field) =>
         (graph.Annotations["arena_plan"] as AttributeValue.Record)?.Fields[field]?.AsInt();

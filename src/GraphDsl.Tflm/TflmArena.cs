@@ -51,6 +51,21 @@ public sealed record TflmArena(
     IReadOnlyList<TflmEstimateReason> Estimates,
     TflmTarget Target)
 {
+    /// <summary>Allocation scope of each step of the main graph (its operator's scope; scopes of
+    /// subgraphs it calls follow it). Scope 0 is the main graph's entry.</summary>
+    public IReadOnlyList<int> MainStepScopes { get; init; } = [];
+
+    /// <summary>Offsets of the tensors in TFLM's plan of the tensors alone, by (subgraph, tensor index).</summary>
+    public IReadOnlyDictionary<(int Subgraph, int Tensor), long> TensorOnlyOffsets { get; init; } = new Dictionary<(int, int), long>();
+
+    /// <summary>The offset TFLM gives tensor <paramref name="tensor"/> of the main graph in the full
+    /// plan, or null when it does not plan it.</summary>
+    public long? MainTensorOffset(int tensor) =>
+        Buffers.FirstOrDefault(b => b.Kind == TflmBufferKind.Tensor && b.Subgraph == 0 && b.Index == tensor)?.Offset;
+
+    /// <summary>The last allocation scope (main graph outputs).</summary>
+    public int LastScope { get; init; }
+
     /// <summary>Bytes the scratch buffers add above the tensors (head minus activations).</summary>
     public long ScratchBytes => HeadBytes - ActivationBytes;
 

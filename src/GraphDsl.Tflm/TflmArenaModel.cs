@@ -80,13 +80,16 @@ public static class TflmArenaModel
             }
         }
 
-        new ScopeMarker(graphs, orders, entries, firstTensor, scratchOf, estimates).Mark(0);
+        var marker = new ScopeMarker(graphs, orders, entries, firstTensor, scratchOf, estimates);
+        marker.Mark(0);
 
         var planned = entries.Where(e => e.Planned).ToList();
         var requestsAll = planned.Select(e => e.Request).ToList();
         var (offsets, head) = TflmGreedyPlanner.Plan(requestsAll);
-        var tensorsOnly = planned.Where(e => e.Kind == TflmBufferKind.Tensor).Select(e => e.Request).ToList();
-        long tensorHead = TflmGreedyPlanner.Plan(tensorsOnly).HeadBytes;
+        var tensorEntries = planned.Where(e => e.Kind == TflmBufferKind.Tensor).ToList();
+        var (tensorOffsets, tensorHead) = TflmGreedyPlanner.Plan(tensorEntries.Select(e => e.Request).ToList());
+        var tensorOnlyOffsets = new Dictionary<(int, int), long>();
+        for (int b = 0; b < tensorEntries.Count; b++) tensorOnlyOffsets[(tensorEntries[b].Graph, tensorEntries[b].Index)] = tensorOffsets[b];
 
         var buffers = new List<TflmBuffer>(planned.Count);
         long activationEnd = 0;
@@ -98,7 +101,12 @@ public static class TflmArenaModel
         }
 
         var (tail, tailItems) = TflmPersistentSection.Compute(model, orders, mainOfflineOffsets, scratchCount: entries.Count(e => e.Kind == TflmBufferKind.Scratch), target, estimates);
-        return new TflmArena(head, activationEnd, tensorHead, tail, buffers, tailItems, estimates, target);
+        return new TflmArena(head, activationEnd, tensorHead, tail, buffers, tailItems, estimates, target)
+        {
+            MainStepScopes = marker.MainStepScopes,
+            TensorOnlyOffsets = tensorOnlyOffsets,
+            LastScope = marker.Scope,
+        };
     }
 
     internal static string OperatorLabel(Operator op) =>
@@ -135,6 +143,10 @@ public static class TflmArenaModel
         private int _scope;
         private int _depth;
 
+        public int[] MainStepScopes { get; } = new int[orders[0].Length];
+
+        public int Scope => _scope;
+
         public void Mark(int g)
         {
             if (++_depth > MaxDepth)
@@ -154,6 +166,7 @@ public static class TflmArenaModel
             for (int step = 0; step < orders[g].Length; step++)
             {
                 _scope++;
+                if (_depth == 1 && g == 0) MainStepScopes[step] = _scope;
                 var op = graph.Operators[orders[g][step]];
                 foreach (var o in op.PresentOutputs) TensorEntry(o).Created(_scope);
                 int start = _scope;

@@ -40,7 +40,7 @@ public static class PlanCommand
                 bag.Report(ArenaDiagnostics.UnknownReuse, location, reuseText, string.Join(", ", ReuseKindsText.KnownNames));
             var options = new ArenaPlanOptions(parse.GetValue(align), parse.GetValue(strategy)!, kinds, parse.GetValue(budget));
             var graph = loaded.Model.Main;
-            var plan = bag.HasErrors ? null : ArenaPlanner.Plan(graph, null, options, bag, location);
+            var plan = bag.HasErrors ? null : ArenaPlanner.Plan(loaded.Model, null, options, bag, location);
             if (plan is null)
             {
                 printer.Print(bag);

@@ -23,7 +23,7 @@ public sealed class VerifyPass : IGraphPass
         var problem = MemoryProblem.TryCreate(model.Main, out var unsized);
         if (problem is null)
         {
-            foreach (var t in unsized) context.Diagnostics.Report(ArenaDiagnostics.UnsizedActivation, t.Origin.Location ?? location, t.Name);
+            foreach (var t in unsized) context.Diagnostics.Report(ArenaDiagnostics.UnsizedActivation, t.Origin.Location ?? location, t.Name, MemoryProblem.WhyUnsized(t));
             return PassResult.Unchanged(model);
         }
         var layout = ArenaAnnotations.Read(model.Main, problem);

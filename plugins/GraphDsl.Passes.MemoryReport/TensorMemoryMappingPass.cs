@@ -42,7 +42,7 @@ public sealed class TensorMemoryMappingPass : IGraphPass
         }
         if (MemoryProblem.TryCreate(viewed, out var unsized) is not { } problem)
         {
-            var names = string.Join(", ", unsized.Take(10).Select(t => $"'{t.Name}' {IrPrinter.Type(t.Type)}"))
+            var names = string.Join("; ", unsized.Take(10).Select(t => $"'{t.Name}': {MemoryProblem.WhyUnsized(t)}"))
                         + (unsized.Count > 10 ? $", ... ({unsized.Count - 10} more)" : "");
             context.Diagnostics.Report(TensorMemoryDiagnostics.UnsizedActivations, unsized[0].Origin.Location ?? graph.Origin.Location, unsized.Count, names);
             return PassResult.Unchanged(model);
@@ -66,7 +66,7 @@ public sealed class TensorMemoryMappingPass : IGraphPass
                     ("inputs", row.InputBytes), ("outputs", row.OutputBytes), ("other", row.OtherBytes), ("total", row.TotalBytes))),
             };
         }
-        int peakOperator = profile.Rows.Count == 0 ? -1 : profile.Rows[profile.PeakStep].Operator;
+        int peakOperator = profile.PeakStep < 0 ? -1 : profile.Rows[profile.PeakStep].Operator;
         var annotated = graph with
         {
             Operators = operators.ToEquatableArray(),

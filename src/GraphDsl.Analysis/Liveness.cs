@@ -1,15 +1,30 @@
 namespace GraphDsl.Analysis;
 
 /// <summary>When each activation occupies memory under a given execution order, as closed step
-/// intervals [First, Last].</summary>
-/// <remarks>A graph input (or a tensor nobody writes) lives from step 0; any other tensor from the
-/// step of its producer. A graph output lives to the last step; any other tensor to the step of
-/// its last consumer, or only during its producer's step when nobody reads it.</remarks>
+/// intervals [First, Last]. Step k runs <c>order[k]</c>; step <see cref="BeforeFirstOperator"/>
+/// (-1) is the moment before any operator runs, when the application has written the inputs.</summary>
+/// <remarks>
+/// The rules are TensorFlow Lite Micro's (<c>micro_allocation_info.cc</c>,
+/// <c>MarkAllocationLifetimes</c>), with its allocation scope s = step + 1:
+/// a graph input (or a tensor nobody writes) lives from the step before the first operator;
+/// any other tensor from the step of its producer. A graph output lives to the last step; any
+/// other tensor to the step of its last consumer, or only during its producer's step when nobody
+/// reads it. So an input no operator reads lives before the first operator only, and in a graph
+/// with no operators every tensor lives at step -1 alone. (TFLM gives a tensor that is neither an
+/// input nor touched by any operator scope -1, apart from everything; here it lives with the
+/// inputs at step -1, which can only cost more, never overlap live data.)
+/// </remarks>
 public sealed class Liveness
 {
+    /// <summary>The step before the first operator: graph inputs are alive, nothing has run.</summary>
+    public const int BeforeFirstOperator = -1;
+
     private Liveness(int[] first, int[] last) { First = first; Last = last; }
 
+    /// <summary>First step (>= -1) at which each activation is alive.</summary>
     public int[] First { get; }
+
+    /// <summary>Last step (>= First) at which each activation is alive.</summary>
     public int[] Last { get; }
 
     public static Liveness Compute(MemoryProblem problem, IReadOnlyList<int> order)
@@ -17,15 +32,15 @@ public sealed class Liveness
         int n = problem.OperatorCount;
         var position = new int[n];
         for (int step = 0; step < order.Count; step++) position[order[step]] = step;
-        int lastStep = Math.Max(0, n - 1);
+        int lastStep = n - 1;
         var first = new int[problem.TensorCount];
         var last = new int[problem.TensorCount];
         for (int t = 0; t < problem.TensorCount; t++)
         {
-            first[t] = problem.LivesFromStart(t) ? 0 : position[problem.Producer[t]];
+            first[t] = problem.LivesFromStart(t) ? BeforeFirstOperator : position[problem.Producer[t]];
             int end = first[t];
             foreach (var c in problem.Consumers[t]) end = Math.Max(end, position[c]);
-            last[t] = problem.IsGraphOutput[t] ? lastStep : end;
+            last[t] = problem.IsGraphOutput[t] ? Math.Max(lastStep, first[t]) : end;
         }
         return new Liveness(first, last);
     }
@@ -34,4 +49,18 @@ public sealed class Liveness
 
     /// <summary>True when the two tensors are alive at some common step (so they may not share bytes).</summary>
     public bool Overlap(int a, int b) => First[a] <= Last[b] && First[b] <= Last[a];
+
+    /// <summary>Bytes alive at each step, indexed by step + 1 (so index 0 is the step before the
+    /// first operator); <paramref name="bytes"/> gives what each activation counts.</summary>
+    public long[] BytesPerStep(int operatorCount, Func<int, long> bytes)
+    {
+        var alive = new long[operatorCount + 2];
+        for (int t = 0; t < First.Length; t++)
+        {
+            alive[First[t] + 1] += bytes(t);
+            alive[Last[t] + 2] -= bytes(t);
+        }
+        for (int i = 1; i < alive.Length; i++) alive[i] += alive[i - 1];
+        return alive[..^1];
+    }
 }

@@ -36,7 +36,7 @@ public sealed class MemoryProblem
     /// <summary>For each activation id, its index in <see cref="Graph.Tensors"/>.</summary>
     public int[] Tensors { get; }
 
-    /// <summary>Exact bytes of each activation.</summary>
+    /// <summary>Bytes of each activation in the target runtime's arena (<see cref="RuntimeTensorBytes"/>).</summary>
     public long[] Size { get; }
 
     /// <summary>The operator writing each activation, or -1 (graph inputs, never-written tensors).</summary>
@@ -57,8 +57,9 @@ public sealed class MemoryProblem
 
     public string TensorName(int id) => Graph.Tensors[Tensors[id]].Name;
 
-    /// <summary>Builds the view, or returns null and lists the activations whose byte size is not
-    /// known (unknown dims): memory cannot be planned for those.</summary>
+    /// <summary>Builds the view, or returns null and lists the activations that have no arena
+    /// size (unknown dims, strings; <see cref="WhyUnsized"/> says which): memory cannot be planned
+    /// for those.</summary>
     public static MemoryProblem? TryCreate(Graph graph, out IReadOnlyList<Tensor> unsized)
     {
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -69,7 +70,7 @@ public sealed class MemoryProblem
         {
             var t = graph.Tensors[i];
             if (!t.IsActivation || ids.ContainsKey(t.Name)) continue;
-            if (t.ByteSize is not { } size) { missing.Add(t); continue; }
+            if (RuntimeTensorBytes.Of(t.Type) is not { } size) { missing.Add(t); continue; }
             ids[t.Name] = tensors.Count;
             tensors.Add(i);
             sizes.Add(size);
@@ -98,6 +99,10 @@ public sealed class MemoryProblem
         return new MemoryProblem(graph, tensors.ToArray(), sizes.ToArray(), producer,
             consumers.Select(c => c.ToArray()).ToArray(), isInput, isOutput, opInputs, opOutputs);
     }
+
+    /// <summary>Why an activation listed as unsized by <see cref="TryCreate"/> has no arena size,
+    /// in words for a diagnostic.</summary>
+    public static string WhyUnsized(Tensor tensor) => RuntimeTensorBytes.WhyUnsized(tensor.Type) ?? "its size is unknown";
 
     /// <summary>Builds the view; throws when some activation has no known size (callers that
     /// take user input use <see cref="TryCreate"/> and report the tensors instead).</summary>

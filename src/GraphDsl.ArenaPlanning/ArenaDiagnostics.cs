@@ -10,7 +10,7 @@ public static class ArenaDiagnostics
     public static readonly DiagnosticDescriptor UnknownReuse = new("GD3302", Severity.Error,
         "Unknown reuse setting '{0}'; use one of {1}, or kinds joined by '+' (views+inplace).");
     public static readonly DiagnosticDescriptor UnsizedActivation = new("GD3303", Severity.Error,
-        "Activation '{0}' has no known byte size, so the arena cannot be planned.");
+        "Activation '{0}' has no byte size, so the arena cannot be planned: {1}.");
     public static readonly DiagnosticDescriptor OrderNotTopological = new("GD3304", Severity.Error,
         "The execution order reads an activation before it is written, so the arena cannot be planned.");
     public static readonly DiagnosticDescriptor BadAlignment = new("GD3305", Severity.Error,

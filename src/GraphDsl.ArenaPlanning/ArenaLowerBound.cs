@@ -10,18 +10,21 @@ public static class ArenaLowerBound
     public static long Of(IReadOnlyList<BufferInterval> buffers, long alignment)
     {
         if (buffers.Count == 0) return 0;
-        int steps = buffers.Max(b => b.Last) + 2;
+        // Steps from the earliest First (-1 is the step before the first operator), stored at
+        // index step - from.
+        int from = Math.Min(0, buffers.Min(b => b.First));
+        int steps = buffers.Max(b => b.Last) - from + 2;
         var delta = new long[steps];
         var shared = new long[steps];
         foreach (var b in buffers)
         {
             if (b.Parts is { } parts)
             {
-                for (int step = b.First; step <= b.Last; step++) shared[step] += LiveUnion(parts, step);
+                for (int step = b.First; step <= b.Last; step++) shared[step - from] += LiveUnion(parts, step);
                 continue;
             }
-            delta[b.First] += b.AlignedSize(alignment);
-            delta[b.Last + 1] -= b.AlignedSize(alignment);
+            delta[b.First - from] += b.AlignedSize(alignment);
+            delta[b.Last + 1 - from] -= b.AlignedSize(alignment);
         }
         long alive = 0, peak = 0;
         for (int step = 0; step < steps; step++)

@@ -47,7 +47,7 @@ public static class ArenaPlanner
         var problem = MemoryProblem.TryCreate(graph, out var unsized);
         if (problem is null)
         {
-            foreach (var t in unsized) diagnostics.Report(ArenaDiagnostics.UnsizedActivation, t.Origin.Location ?? location, t.Name);
+            foreach (var t in unsized) diagnostics.Report(ArenaDiagnostics.UnsizedActivation, t.Origin.Location ?? location, t.Name, MemoryProblem.WhyUnsized(t));
             return null;
         }
         order ??= ExecutionOrder.Current(graph);
@@ -127,9 +127,7 @@ public static class ArenaPlanner
         var order = plan.Order;
         bool isStored = order.Select((op, step) => op == step).All(x => x);
         var stored = isStored ? own : TflmArenaModel.Compute(model);
-        bool fits = TflmPlanSelection.FitsTflmSizes(problem);
         var candidates = new List<(TflmOfflinePlan Kind, TflmArena Predicted, Func<ArenaPlan> Plan)>();
-        if (fits)
         {
             var a = TflmArenaModel.Compute(model, mainOrder: order, mainOfflineOffsets: TflmPlanSelection.OfflineOffsets(problem, plan.Offsets));
             candidates.Add((TflmOfflinePlan.GraphDsl, a, () => plan));
@@ -148,7 +146,7 @@ public static class ArenaPlanner
             }
         }
         var tflmOffsets = Enumerable.Range(0, problem.TensorCount).Select(t => own.MainTensorOffset(problem.Tensors[t]) ?? 0).ToArray();
-        if (fits && TflmPlanSelection.DisjointUnder(problem, liveness, tflmOffsets) && tflmOffsets.All(o => o % options.Alignment == 0))
+        if (TflmPlanSelection.DisjointUnder(problem, liveness, tflmOffsets) && tflmOffsets.All(o => o % options.Alignment == 0))
         {
             var b = TflmArenaModel.Compute(model, mainOrder: order, mainOfflineOffsets: TflmPlanSelection.OfflineOffsets(problem, tflmOffsets));
             long arena = Enumerable.Range(0, problem.TensorCount).Select(t => tflmOffsets[t] + BufferInterval.AlignUp(problem.Size[t], options.Alignment)).DefaultIfEmpty(0).Max();
@@ -180,10 +178,8 @@ public static class ArenaPlanner
         {
             TflmOfflinePlan.GraphDsl => null,
             TflmOfflinePlan.GraphDslWithScratch => $"placed around TFLM's scratch buffers: TFLM head {best.Predicted.HeadBytes} B instead of {candidates[0].Predicted.HeadBytes} B",
-            TflmOfflinePlan.TflmPlacement => $"TFLM's own placement is written as the offline plan: GraphDsl's would give TFLM a head of {(fits ? candidates[0].Predicted.HeadBytes : -1)} B, above {best.Predicted.HeadBytes} B",
-            _ => fits
-                ? $"no offline plan is written: GraphDsl's placement would give TFLM a head of {candidates[0].Predicted.HeadBytes} B, above TFLM's own {own.HeadBytes} B"
-                : "no offline plan is written: TFLM sizes some tensors larger than GraphDsl does (int4 at one byte per element)",
+            TflmOfflinePlan.TflmPlacement => $"TFLM's own placement is written as the offline plan: GraphDsl's would give TFLM a head of {candidates[0].Predicted.HeadBytes} B, above {best.Predicted.HeadBytes} B",
+            _ => $"no offline plan is written: GraphDsl's placement would give TFLM a head of {candidates[0].Predicted.HeadBytes} B, above TFLM's own {own.HeadBytes} B",
         };
         return best.Plan() with { Tflm = new TflmPlanCheck(stored, best.Predicted, best.Kind, false, note) };
     }

@@ -57,24 +57,12 @@ public static class TflmPlanSelection
         return result;
     }
 
+    // Scope 0 is the main graph's entry, GraphDsl's step before the first operator (-1).
     private static int StepOf(TflmArena own, int scope, int steps)
     {
-        int step = 0;
+        int step = Liveness.BeforeFirstOperator;
         for (int s = 0; s < steps; s++) if (own.MainStepScopes[s] <= scope) step = s;
         return step;
-    }
-
-    /// <summary>True when every main-graph tensor TFLM plans fits the bytes GraphDsl gave it
-    /// (TFLM sizes int4 at one byte per element, for one): a placement that fits in GraphDsl's
-    /// sizes but not TFLM's would overlap live tensors on the device.</summary>
-    public static bool FitsTflmSizes(MemoryProblem problem)
-    {
-        for (int t = 0; t < problem.TensorCount; t++)
-        {
-            var bytes = TflmTensorBytes.Of(problem.Graph.Tensors[problem.Tensors[t]]) ?? 0;
-            if (bytes > problem.Size[t]) return false;
-        }
-        return true;
     }
 
     /// <summary>True when no two activations alive at the same step (GraphDsl's liveness) share bytes.</summary>

@@ -19,7 +19,7 @@ public static class TfliteDiagnostics
         new("GD2104", Severity.Error, "invalid TFLite model: {0}");
 
     public static readonly DiagnosticDescriptor UnsupportedTensorType =
-        new("GD2105", Severity.Error, "tensor type {0} has no element type in GraphDsl");
+        new("GD2105", Severity.Error, "tensor type {0} is not supported: it has no fixed byte size (TensorFlow Lite Micro cannot allocate it either)");
 
     public static readonly DiagnosticDescriptor CannotRewrite =
         new("GD2106", Severity.Error, "cannot rewrite the TFLite model: {0}");

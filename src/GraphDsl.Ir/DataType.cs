@@ -8,6 +8,9 @@ public enum DataType
     Bool, String, Complex64, Complex128,
     // 8- and 4-bit float formats of ONNX (appended so existing values keep their numbers).
     Float8E4M3FN, Float8E4M3FNUZ, Float8E5M2, Float8E5M2FNUZ, Float4E2M1,
+    /// <summary>A TFLite resource handle (resource variables: VAR_HANDLE, READ_VARIABLE...):
+    /// TFLite Micro stores it as an int32 id (TfLiteTypeSizeOf, memory_helpers.cc).</summary>
+    Resource,
 }
 
 /// <summary>Sizes and the short text names (<c>f32</c>, <c>i8</c>, ...) of <see cref="DataType"/>.</summary>
@@ -24,7 +27,7 @@ public static class DataTypes
         (DataType.String, "str", 0), (DataType.Complex64, "c64", 64), (DataType.Complex128, "c128", 128),
         (DataType.Float8E4M3FN, "f8e4m3fn", 8), (DataType.Float8E4M3FNUZ, "f8e4m3fnuz", 8),
         (DataType.Float8E5M2, "f8e5m2", 8), (DataType.Float8E5M2FNUZ, "f8e5m2fnuz", 8),
-        (DataType.Float4E2M1, "f4e2m1", 4),
+        (DataType.Float4E2M1, "f4e2m1", 4), (DataType.Resource, "resource", 32),
     ];
 
     /// <summary>The text name used by the graph language, e.g. <c>i8</c>.</summary>

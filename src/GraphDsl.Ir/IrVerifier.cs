@@ -50,8 +50,10 @@ public static class IrVerifier
         public void Run()
         {
             DeclaredOnce();
-            GraphOperands(graph.Inputs, "input");
-            GraphOperands(graph.Outputs, "output");
+            GraphOperands(graph.Inputs, "input", duplicatesAllowed: false);
+            // TFLite lists a tensor twice among the outputs when a model returns it twice, and
+            // TFLite and TFLM run such models; it is still one tensor with one lifetime.
+            GraphOperands(graph.Outputs, "output", duplicatesAllowed: true);
             Operands();
             Acyclic();
         }
@@ -68,12 +70,15 @@ public static class IrVerifier
             }
         }
 
-        private void GraphOperands(EquatableArray<string> names, string role)
+        private void GraphOperands(EquatableArray<string> names, string role, bool duplicatesAllowed)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var name in names)
             {
-                if (!seen.Add(name)) Report(Diagnostic.Create(DuplicateGraphOperand, GraphLocation(), graph.Name, role, name));
+                if (!seen.Add(name))
+                {
+                    if (!duplicatesAllowed) Report(Diagnostic.Create(DuplicateGraphOperand, GraphLocation(), graph.Name, role, name));
+                }
                 else if (!_tensorIndex.ContainsKey(name)) Report(Diagnostic.Create(UndefinedGraphOperand, GraphLocation(), graph.Name, role, name));
             }
         }

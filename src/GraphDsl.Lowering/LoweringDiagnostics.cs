@@ -13,7 +13,7 @@ public static class LoweringDiagnostics
         "Cannot lower: activation tensor '{0}' has neither an @arena placement nor an @alias. Run the 'arena' pass first.");
 
     public static readonly DiagnosticDescriptor UnsizedTensor = new("GD3503", Severity.Error,
-        "Cannot lower: activation tensor '{0}' has no known byte size.");
+        "Cannot lower: activation tensor '{0}' has no byte size: {1}.");
 
     public static readonly DiagnosticDescriptor BadAlias = new("GD3504", Severity.Error,
         "Cannot lower: the @alias of tensor '{0}' does not lead to a placed tensor ({1}).");

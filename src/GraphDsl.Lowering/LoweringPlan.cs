@@ -58,7 +58,7 @@ public sealed class LoweringPlan
         var problem = MemoryProblem.TryCreate(graph, out var unsized);
         if (problem is null)
         {
-            foreach (var t in unsized) diagnostics.Report(LoweringDiagnostics.UnsizedTensor, Where(t.Origin, path), t.Name);
+            foreach (var t in unsized) diagnostics.Report(LoweringDiagnostics.UnsizedTensor, Where(t.Origin, path), t.Name, MemoryProblem.WhyUnsized(t));
             return null;
         }
         var order = storedOrder ? ExecutionOrder.Stored(graph) : ReadOrder(graph, problem, path, diagnostics);

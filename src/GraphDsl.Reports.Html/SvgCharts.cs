@@ -38,7 +38,7 @@ internal static class SvgCharts
                 baseBytes += bytes;
             }
         }
-        double peakX = Left + (profile.PeakStep + 0.5) * barW, peakY = Y(profile.PeakBytes);
+        double peakX = profile.PeakStep < 0 ? Left : Left + (profile.PeakStep + 0.5) * barW, peakY = Y(profile.PeakBytes);
         sb.Append(CultureInfo.InvariantCulture,
             $"<line class=\"peak\" x1=\"{Left}\" x2=\"{Left + plotW}\" y1=\"{peakY:F2}\" y2=\"{peakY:F2}\"/>" +
             $"<circle class=\"peakdot\" cx=\"{peakX:F2}\" cy=\"{peakY:F2}\" r=\"5\"/>" +
@@ -56,14 +56,16 @@ internal static class SvgCharts
     {
         const int height = 420;
         int plotW = Width - Left - Right, plotH = height - Top - Bottom;
-        int n = Math.Max(1, plan.Order.Count);
+        // Step -1 (before the first operator, graph inputs only) gets a column when used.
+        int from = plan.Placements.Count == 0 ? 0 : Math.Min(0, plan.Placements.Min(p => p.First));
+        int n = Math.Max(1, plan.Order.Count - from);
         double stepW = (double)plotW / n;
         double Y(long bytes) => Top + plotH - (double)bytes / Math.Max(1, yMax) * plotH;
         var sb = Open(height, title);
         Axes(sb, plotW, plotH, yMax, "step", Y);
         foreach (var p in plan.Placements)
         {
-            double x = Left + p.First * stepW, w = Math.Max(1, (p.Last - p.First + 1) * stepW);
+            double x = Left + (p.First - from) * stepW, w = Math.Max(1, (p.Last - p.First + 1) * stepW);
             double y = Y(p.End), h = Math.Max(1, Y(p.Offset) - Y(p.End));
             var tip = $"{p.Name}\noffset {p.Offset:N0}, size {p.Size:N0} B, steps {p.First}..{p.Last}" +
                       (p.AliasOf is null ? "" : $"\nshares the bytes of {p.AliasOf}");

@@ -45,7 +45,7 @@ public static class TmmChart
         bound.Color = Colors.Black;
         bound.LinePattern = LinePattern.Dotted;
 
-        var peakRow = table.Rows.Count > 0 ? table.Rows[table.PeakStep] : null;
+        var peakRow = table.PeakStep >= 0 ? table.Rows[table.PeakStep] : null;
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "inputs", FillColor = InputColor });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "outputs", FillColor = OutputColor });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "other live", FillColor = OtherColor });

@@ -7,7 +7,7 @@ namespace GraphDsl.Scheduling;
 public static class OrderSearchDiagnostics
 {
     public static readonly DiagnosticDescriptor UnsizedActivation = new("GD3201", Severity.Error,
-        "Cannot order '{0}': activation '{1}' has no known size{2}; give every activation a static shape.");
+        "Cannot order '{0}': activation '{1}' has no byte size{2}: {3}.");
 
     public static readonly DiagnosticDescriptor CyclicGraph = new("GD3202", Severity.Error,
         "Cannot order '{0}': its operators depend on each other in a cycle.");
@@ -22,7 +22,7 @@ public static class OrderSearchDiagnostics
         if (problem is not null) return problem;
         var first = unsized[0];
         report(Diagnostic.Create(UnsizedActivation, first.Origin.Location ?? graph.Origin.Location, graph.Name, first.Name,
-            unsized.Count > 1 ? $" (and {unsized.Count - 1} more)" : ""));
+            unsized.Count > 1 ? $" (and {unsized.Count - 1} more)" : "", GraphDsl.Analysis.MemoryProblem.WhyUnsized(first)));
         return null;
     }
 

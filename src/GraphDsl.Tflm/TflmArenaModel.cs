@@ -1,3 +1,4 @@
+using GraphDsl.Analysis;
 using GraphDsl.Ir;
 
 namespace GraphDsl.Tflm;
@@ -10,7 +11,7 @@ namespace GraphDsl.Tflm;
 /// <list type="bullet">
 /// <item>Every tensor of every subgraph is a candidate, numbered cumulatively (subgraph 0's, then
 /// subgraph 1's...); one is planned when it has no constant data, is not a variable and has a
-/// non-zero size (<see cref="TflmTensorBytes"/>). A variable with an offline offset is planned too.</item>
+/// non-zero size (<see cref="RuntimeTensorBytes"/>: int4 one byte per element, RESOURCE 4 bytes). A variable with an offline offset is planned too.</item>
 /// <item>Kernel scratch buffers follow, in the order kernels request them during Prepare
 /// (subgraph by subgraph, operators in stored order), always planned online.</item>
 /// <item>Lifetimes are allocation scopes: a counter starting at 0, incremented before each
@@ -49,8 +50,8 @@ public static class TflmArenaModel
             for (int i = 0; i < graphs[g].Tensors.Count; i++)
             {
                 var t = graphs[g].Tensors[i];
-                long bytes = TflmTensorBytes.Of(t) ?? 0;
-                if (TflmTensorBytes.Of(t) is null && t.Kind == TensorKind.Activation)
+                long bytes = RuntimeTensorBytes.Of(t.Type) ?? 0;
+                if (RuntimeTensorBytes.Of(t.Type) is null && t.Kind == TensorKind.Activation)
                     estimates.Add(new TflmEstimateReason(t.Type.ToString(), $"subgraph{g}/tensor{i}", $"tensor '{t.Name}' has no size TFLM can compute; counted as 0 B"));
                 long? offline = g == 0 && mainOfflineOffsets is not null && i < mainOfflineOffsets.Count && mainOfflineOffsets[i] >= 0
                     ? mainOfflineOffsets[i] : null;

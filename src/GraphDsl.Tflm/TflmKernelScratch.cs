@@ -178,8 +178,8 @@ public static class TflmKernelScratch
         var cell = Required(graph, op, 19);
         bool timeMajor = op.Attributes["time_major"] is AttributeValue.Bool { Value: true };
         long batch = timeMajor ? input[1] : input[0];
-        if (TflmTensorBytes.ElementBytes(cell.Type.ElementType) is not { } cellBytes)
-            throw new ShapeUnknownException($"cell state type {cell.Type.ElementType} is not sized");
+        int cellBytes = (cell.Type.ElementType.BitsPerElement() + 7) / 8;
+        if (cellBytes == 0) throw new ShapeUnknownException($"cell state type {cell.Type.ElementType} is not sized");
         long each = batch * hidden[1] * cellBytes;
         return new([each, each, each, each], null);
     }

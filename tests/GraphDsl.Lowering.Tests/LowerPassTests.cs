@@ -3,6 +3,7 @@ using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Passes;
 using GraphDsl.Syntax;
+using GraphDsl.TestKit;
 using Xunit;
 
 namespace GraphDsl.Lowering.Tests;

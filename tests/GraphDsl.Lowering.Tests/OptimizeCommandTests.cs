@@ -14,18 +14,7 @@ public sealed class OptimizeCommandTests : IDisposable
 
     private string P(string name) => Path.Combine(_dir, name);
 
-    /// <summary>The CLI built beside this test project (same configuration).</summary>
-    private static string Cli
-    {
-        get
-        {
-            var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<config>/net10.0/
-            return RepositoryPaths.Combine("src", "GraphDsl.Cli", "bin", config, "net10.0", "graphdsl.dll");
-        }
-    }
-
-    private static ExternalProcess.Outcome Graphdsl(params string[] args) =>
-        ExternalProcess.Run("dotnet", [Cli, .. args], TimeSpan.FromMinutes(5));
+    private static ExternalProcess.Outcome Graphdsl(params string[] args) => GraphdslCli.Run(args);
 
     [SkippableFact]
     public void With_no_model_it_optimizes_the_embedded_default_and_prints_the_table()

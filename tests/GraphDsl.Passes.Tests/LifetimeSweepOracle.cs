@@ -6,10 +6,12 @@ namespace GraphDsl.Passes.Tests;
 /// from the IR (not from MemoryProblem/Liveness/MemoryProfile): for every step, walk every tensor
 /// and ask whether it is alive then.</summary>
 /// <remarks>Activation: not constant, not variable (TFLite Micro's arena). Alive: a graph input,
-/// or a tensor nobody writes, from step 0; otherwise from its producer's step. Until the last step
+/// or a tensor nobody writes, from step -1 (before the first operator: TFLM's allocation scope 0,
+/// micro_allocation_info.cc); otherwise from its producer's step. Until the last step
 /// for a graph output; otherwise until its last reader, or only its producer's step when unread.
 /// An operator's inputs are its distinct activation operands; its outputs are the distinct written
-/// activations it does not also read; other = alive - inputs - outputs.</remarks>
+/// activations it does not also read; other = alive - inputs - outputs. The peak and the bound
+/// also count step -1, where every tensor alive from the start is alive.</remarks>
 public static class LifetimeSweepOracle
 {
     public sealed record Row(int Operator, long Inputs, long Outputs, long Other)
@@ -36,14 +38,14 @@ public static class LifetimeSweepOracle
                 if (producerStep is null && g.Operators[op].Outputs.Contains(tensor)) producerStep = stepOf[op];
                 if (g.Operators[op].Inputs.Contains(tensor)) lastRead = Math.Max(lastRead, stepOf[op]);
             }
-            int from = g.Inputs.Contains(tensor) || producerStep is null ? 0 : producerStep.Value;
+            int from = g.Inputs.Contains(tensor) || producerStep is null ? -1 : producerStep.Value;
             int to = g.Outputs.Contains(tensor) ? n - 1 : Math.Max(lastRead, from);
             lifetime[tensor] = (from, to);
         }
         bool Alive(string tensor, int step) => lifetime[tensor].From <= step && step <= lifetime[tensor].To;
 
         var rows = new Row[n];
-        long peak = 0, bound = 0;
+        long peak = sizes.Keys.Where(t => Alive(t, -1)).Sum(t => sizes[t]), bound = peak;
         for (int s = 0; s < n; s++)
         {
             var op = g.Operators[order[s]];

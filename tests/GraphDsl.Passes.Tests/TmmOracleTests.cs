@@ -68,7 +68,7 @@ public class TmmOracleTests
         Assert.False(run.Succeeded);
         var d = Assert.Single(run.Diagnostics);
         Assert.Equal("GD3101", d.Id);
-        Assert.Equal("tmm: 1 activation tensor(s) have no known byte size (unknown dimensions): 'x' f32[batch,3]; give them static shapes", d.Message);
+        Assert.Equal("tmm: 1 activation tensor(s) have no byte size the arena can plan: 'x': f32[batch,3] has unknown dimensions; give them with --dim NAME=N or a static shape", d.Message);
     }
 
     [Fact]

@@ -40,7 +40,6 @@ public class MalformedInputTests
         { "output is also input", "graph g(x: i8[1]) -> (x) {\n  x = RELU(x)\n}\n", "GD1103", 2, 3 },
         { "two producers", "graph g(x: i8[1]) -> (y) {\n  y: i8[1] = RELU(x)\n  y = RELU(x)\n}\n", "GD1104", 3, 3 },
         { "cycle", "graph g(x: i8[1]) -> (b) {\n  tensor a: i8[1]\n  tensor b: i8[1]\n  a = ADD(x, b)\n  b = RELU(a)\n}\n", "GD1105", 4, 3 },
-        { "duplicate graph output", "graph g(x: i8[1]) -> (y, y) {\n  y: i8[1] = RELU(x)\n}\n", "GD1106", 1, 7 },
         { "duplicate graph input", "graph g(x: i8[1], x) -> (x) {\n}\n", "GD1106", 1, 7 },
         { "graph output not defined", "graph g(x: i8[1]) -> (nope) {\n}\n", "GD1107", 1, 7 },
         { "constant produced by an operator", G + "  const c: i8[1]\n  c = RELU(x)\n}\n", "GD1108", 3, 3 },

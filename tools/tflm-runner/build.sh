@@ -32,6 +32,14 @@ key=$( { "$cxx" --version | head -n 1; printf '%s\n' "${flags[@]}" | sed "s|$tfl
          (cd "$tflm_root" && find . -type f \( -name '*.cc' -o -name '*.h' -o -name '*.txt' \) -print0 \
             | sort -z | xargs -0 sha256sum); } | sha256sum | cut -c1-16)
 lib_dir="$cache_root/tflm-$key"
+
+# One build at a time per cache: test assemblies run in parallel processes and would otherwise
+# compile the same objects twice.
+mkdir -p "$cache_root"
+if command -v flock >/dev/null; then
+  exec 9>"$cache_root/build.lock"
+  flock 9
+fi
 lib="$lib_dir/libtflm.a"
 
 if [ ! -f "$lib" ]; then

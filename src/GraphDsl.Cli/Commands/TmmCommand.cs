@@ -98,11 +98,12 @@ public static class TmmCommand
         console.Write(grid);
         if (!all && table.Rows.Count > shown.Count)
             console.MarkupLine($"{shown.Count} of {table.Rows.Count} operators shown (largest totals); --all shows every one.");
-        var peakRow = table.Rows.Count > 0 ? table.Rows[table.PeakStep] : null;
+        var peakRow = table.PeakStep >= 0 ? table.Rows[table.PeakStep] : null;
         console.MarkupLine(Markup.Escape($"operators: {table.Rows.Count}  view: {table.View}"));
-        if (peakRow is not null)
-            console.MarkupLine(Markup.Escape($"peak: {N(table.PeakBytes)} bytes at step {peakRow.Step}, operator {peakRow.Operator} ({peakRow.Type} {peakRow.Name})"));
-        console.MarkupLine(Markup.Escape($"lower bound: {N(table.LowerBoundBytes)} bytes (largest inputs+outputs of one operator; no order goes below it)"));
+        console.MarkupLine(Markup.Escape(peakRow is null
+            ? $"peak: {N(table.PeakBytes)} bytes before the first operator (the graph inputs)"
+            : $"peak: {N(table.PeakBytes)} bytes at step {peakRow.Step}, operator {peakRow.Operator} ({peakRow.Type} {peakRow.Name})"));
+        console.MarkupLine(Markup.Escape($"lower bound: {N(table.LowerBoundBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first; no order goes below it)"));
     }
 
     /// <summary>One object: operators, peak_bytes, peak_step, peak_operator, lower_bound_bytes, view, rows.</summary>

@@ -18,7 +18,8 @@ internal static class TfliteTensorTypes
         DataType.Float32, DataType.Float16, DataType.Int32, DataType.UInt8, DataType.Int64, DataType.String,
         DataType.Bool, DataType.Int16, DataType.Complex64, DataType.Int8, DataType.Float64, DataType.Complex128,
         DataType.UInt64,
-        null, null, // RESOURCE and VARIANT are handles with no element size; the IR has no type for them.
+        // VARIANT (TensorList handles) has no size in TFLite Micro either (TfLiteTypeSizeOf fails).
+        DataType.Resource, null,
         DataType.UInt32, DataType.UInt16, DataType.Int4, DataType.BFloat16,
     ];
 

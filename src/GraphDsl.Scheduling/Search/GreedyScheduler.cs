@@ -23,7 +23,7 @@ internal static class GreedyScheduler
         var evaluator = new MoveEvaluator();
         var options = new List<MoveOption>();
         var order = new List<int>(structure.OperatorCount);
-        long peak = 0;
+        long peak = structure.BeforeFirstOperatorBytes;
         while (!state.IsComplete)
         {
             evaluator.Evaluate(state, options);

@@ -10,10 +10,9 @@ namespace GraphDsl.Scheduling.Search;
 /// one; at each of them the alive set loses Y's outputs and gains nothing (Y reads no activation,
 /// so no lifetime grows). At its new step Y adds its outputs to tensors that are all alive at
 /// step q as well, and Y's outputs are alive at q too (each is read at q or later, or is a graph
-/// output), so the new step costs no more than step q did. Step 0 is excluded because tensors
-/// alive only at step 0 (<see cref="ScheduleStructure.StartOnlyBytes"/>) would be added to
-/// whatever runs first; so while S is empty and such tensors exist, a lazy source may also be
-/// run alone (<see cref="Moves"/>).
+/// output), so the new step costs no more than step q did. (Tensors that no operator needs live
+/// before the first operator only, see <see cref="GraphDsl.Analysis.Liveness"/>, so step 0 is
+/// no exception.)
 /// </remarks>
 internal sealed class ScheduleState
 {
@@ -86,17 +85,12 @@ internal sealed class ScheduleState
     private static bool Has(ulong[] bits, int op) => (bits[op >> 6] & (1UL << (op & 63))) != 0;
 
     /// <summary>The heads of all moves from S: operators (not lazy sources) whose other
-    /// predecessors have run; at the very start, also lazy sources alone when step 0 carries
-    /// start-only bytes.</summary>
+    /// predecessors have run.</summary>
     public void Moves(List<int> into)
     {
         into.Clear();
-        bool sourcesAlone = ExecutedCount == 0 && _s.StartOnlyBytes > 0;
         for (int op = 0; op < _s.OperatorCount; op++)
-        {
-            if (_executed[op]) continue;
-            if (_s.IsLazySource[op] ? sourcesAlone : _pendingEager[op] == 0) into.Add(op);
-        }
+            if (!_executed[op] && !_s.IsLazySource[op] && _pendingEager[op] == 0) into.Add(op);
     }
 
     /// <summary>Runs the move headed by <paramref name="head"/>, appending the operators run to
@@ -126,7 +120,7 @@ internal sealed class ScheduleState
     private long Apply(int op)
     {
         var p = _s.Problem;
-        long cost = ResidentBytes + _s.ProducedBytes[op] + (ExecutedCount == 0 ? _s.StartOnlyBytes : 0);
+        long cost = ResidentBytes + _s.ProducedBytes[op];
         _executed[op] = true;
         Bits[op >> 6] |= 1UL << (op & 63);
         ExecutedCount++;

@@ -1,3 +1,5 @@
+using GraphDsl.TestKit.Tflite;
+
 namespace GraphDsl.Importers.Tflite.Tests.TestModels;
 
 /// <summary>Small hand-built TFLite models exercising what the corpus lacks or has rarely.</summary>

@@ -4,11 +4,13 @@ using GraphDsl.Lowering;
 using GraphDsl.Pipeline;
 using Xunit;
 
-namespace GraphDsl.Lowering.Tests;
+namespace GraphDsl.TestKit;
 
-/// <summary>Runs pipelines in the test process with the real built plugins (copied into the test
-/// output by plugins/PassPlugins.targets), as the CLI does.</summary>
-internal static class PipelineHost
+/// <summary>Runs pipelines in the test process with the real built plugins, as the CLI does (plugin
+/// folder loading, <see cref="PipelineBinder"/>, <see cref="PassManager"/>; <c>optimize</c>'s
+/// pipeline is <see cref="OptimizePipelines.Default"/>). The test project must import
+/// plugins/PassPlugins.targets, which copies the plugins into its output.</summary>
+public static class PipelineHost
 {
     private static readonly Lazy<(PassCatalog Catalog, IReadOnlyList<Diagnostic> Problems)> Loaded = new(() =>
     {

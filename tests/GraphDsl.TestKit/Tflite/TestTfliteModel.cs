@@ -1,6 +1,6 @@
 using Google.FlatBuffers;
 
-namespace GraphDsl.Importers.Tflite.Tests.TestModels;
+namespace GraphDsl.TestKit.Tflite;
 
 /// <summary>A small TFLite model described in plain objects and written with FlatBufferBuilder,
 /// field ids taken from schema.fbs, independently of the importer's accessors.</summary>

@@ -1,16 +1,18 @@
 using System.Diagnostics;
 
-namespace GraphDsl.Lowering.Tests;
+namespace GraphDsl.TestKit;
 
-/// <summary>Runs a program the tests use as an oracle (the C compiler, Chromium) and captures its output.</summary>
-internal static class ExternalProcess
+/// <summary>Runs a program the tests use as an oracle (the C compiler, Chromium, the TFLM runner) and captures its output.</summary>
+public static class ExternalProcess
 {
     public sealed record Outcome(int ExitCode, string StdOut, string StdErr)
     {
         public override string ToString() => $"exit {ExitCode}\n{StdOut}\n{StdErr}";
     }
 
-    public static Outcome Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null, string? workingDirectory = null)
+    /// <param name="environment">Variables set for the program, on top of this process's.</param>
+    public static Outcome Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -20,6 +22,7 @@ internal static class ExternalProcess
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var a in arguments) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

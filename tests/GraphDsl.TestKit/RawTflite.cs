@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace GraphDsl.Lowering.Tests;
+namespace GraphDsl.TestKit;
 
 /// <summary>Reads the few parts of a .tflite flatbuffer the tests check, straight from the bytes
 /// (independently of the importer and the rewriter): subgraph 0's operators, tensor counts, and
@@ -11,7 +11,7 @@ namespace GraphDsl.Lowering.Tests;
 /// Operator.opcode_index = 0, .inputs = 1, .outputs = 2; Buffer.data = 0; Metadata.name = 0,
 /// .buffer = 1. A table starts with a signed offset back to its vtable, whose entry for field k
 /// is the uint16 at 4 + 2k.</remarks>
-internal sealed class RawTflite(byte[] bytes)
+public sealed class RawTflite(byte[] bytes)
 {
     public sealed record Op(uint OpcodeIndex, int[] Inputs, int[] Outputs)
     {

@@ -1,0 +1,20 @@
+namespace GraphDsl.TestKit;
+
+/// <summary>The <c>graphdsl</c> command built beside the calling test project (same configuration),
+/// run as a process as users run it. The test project must reference src/GraphDsl.Cli (with
+/// ReferenceOutputAssembly=false) so that it is built.</summary>
+public static class GraphDslCli
+{
+    /// <summary>src/GraphDsl.Cli/bin/&lt;configuration&gt;/net10.0/graphdsl.dll.</summary>
+    public static string Dll
+    {
+        get
+        {
+            var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<config>/net10.0/
+            return RepositoryPaths.Combine("src", "GraphDsl.Cli", "bin", config, "net10.0", "graphdsl.dll");
+        }
+    }
+
+    public static ExternalProcess.Outcome Run(params string[] args) =>
+        ExternalProcess.Run("dotnet", [Dll, .. args], TimeSpan.FromMinutes(10));
+}

@@ -28,7 +28,8 @@ public static class TflmArenaModel
     /// <summary>Models <paramref name="model"/> as TFLM would run it with its main graph's
     /// operators in <paramref name="mainOrder"/> (null: stored order) and with the offline
     /// offsets <paramref name="mainOfflineOffsets"/> for the main graph's tensors, by tensor index
-    /// (-1: planned online; null: no offline plan).</summary>
+    /// (-1: planned online; null: the model's own offline plan, <c>offline_offset</c> tensor
+    /// attributes, or none).</summary>
     public static TflmArena Compute(Model model, TflmTarget? target = null, IReadOnlyList<int>? mainOrder = null,
         IReadOnlyList<long>? mainOfflineOffsets = null)
     {
@@ -43,6 +44,24 @@ public static class TflmArenaModel
         int tensorCount = 0;
         for (int g = 0; g < graphs.Count; g++) { firstTensor[g] = tensorCount; tensorCount += graphs[g].Tensors.Count; }
 
+        // The offline plan TFLM reads: the caller's offsets for the main graph (the plan about to be
+        // written), else the model's own (OfflineMemoryAllocation read by the importer).
+        var offline = new long?[tensorCount];
+        bool hasPlan = mainOfflineOffsets is not null;
+        for (int g = 0; g < graphs.Count; g++)
+        {
+            for (int i = 0; i < graphs[g].Tensors.Count; i++)
+            {
+                if (mainOfflineOffsets is not null)
+                    offline[firstTensor[g] + i] = g == 0 && i < mainOfflineOffsets.Count && mainOfflineOffsets[i] >= 0 ? mainOfflineOffsets[i] : null;
+                else if (graphs[g].Tensors[i].Attributes[OfflineOffsetAttribute]?.AsInt() is { } own)
+                {
+                    offline[firstTensor[g] + i] = own;
+                    hasPlan = true;
+                }
+            }
+        }
+
         // Allocation info of the tensors (InitializeAllocationInfo).
         var entries = new List<Entry>(tensorCount);
         for (int g = 0; g < graphs.Count; g++)
@@ -53,11 +72,10 @@ public static class TflmArenaModel
                 long bytes = RuntimeTensorBytes.Of(t.Type) ?? 0;
                 if (RuntimeTensorBytes.Of(t.Type) is null && t.Kind == TensorKind.Activation)
                     estimates.Add(new TflmEstimateReason(t.Type.ToString(), $"subgraph{g}/tensor{i}", $"tensor '{t.Name}' has no size TFLM can compute; counted as 0 B"));
-                long? offline = g == 0 && mainOfflineOffsets is not null && i < mainOfflineOffsets.Count && mainOfflineOffsets[i] >= 0
-                    ? mainOfflineOffsets[i] : null;
+                var fixedOffset = offline[firstTensor[g] + i];
                 bool needsAllocating = t.Kind == TensorKind.Activation && bytes != 0;
-                if (t.Kind == TensorKind.Variable && offline is not null) needsAllocating = true;
-                entries.Add(new Entry(TflmBufferKind.Tensor, g, i, t.Name, bytes, needsAllocating, offline));
+                if (t.Kind == TensorKind.Variable && fixedOffset is not null) needsAllocating = true;
+                entries.Add(new Entry(TflmBufferKind.Tensor, g, i, t.Name, bytes, needsAllocating, fixedOffset));
             }
         }
 
@@ -101,7 +119,7 @@ public static class TflmArenaModel
             if (e.Kind == TflmBufferKind.Tensor) activationEnd = Math.Max(activationEnd, offsets[b] + e.Request.Size);
         }
 
-        var (tail, tailItems) = TflmPersistentSection.Compute(model, orders, mainOfflineOffsets, scratchCount: entries.Count(e => e.Kind == TflmBufferKind.Scratch), target, estimates);
+        var (tail, tailItems) = TflmPersistentSection.Compute(model, orders, hasPlan ? offline : null, scratchCount: entries.Count(e => e.Kind == TflmBufferKind.Scratch), target, estimates);
         return new TflmArena(head, activationEnd, tensorHead, tail, buffers, tailItems, estimates, target)
         {
             MainStepScopes = marker.MainStepScopes,
@@ -109,6 +127,10 @@ public static class TflmArenaModel
             LastScope = marker.Scope,
         };
     }
+
+    /// <summary>Tensor attribute the TFLite importer sets from a model's own offline plan
+    /// (TfliteModelReader.OfflineOffsetAttribute).</summary>
+    public const string OfflineOffsetAttribute = "offline_offset";
 
     internal static string OperatorLabel(Operator op) =>
         op.OpType == "CUSTOM" && op.Attributes["custom_code"] is AttributeValue.Str s ? s.Value : op.OpType;

@@ -6,7 +6,7 @@ namespace GraphDsl.Tflm;
 internal static class TflmPersistentSection
 {
     public static (long? Bytes, IReadOnlyList<TflmTailItem> Items) Compute(Model model, int[][] orders,
-        IReadOnlyList<long>? mainOfflineOffsets, int scratchCount, TflmTarget target, List<TflmEstimateReason> estimates)
+        IReadOnlyList<long?>? offlineOffsets, int scratchCount, TflmTarget target, List<TflmEstimateReason> estimates)
     {
         return (null, []);
     }

@@ -19,13 +19,17 @@ public static class LifetimeSweepOracle
         public long Total => Inputs + Outputs + Other;
     }
 
+    // TFLM gives every arena element whole bytes (int4: one byte each), straight from
+    // TfLiteTypeSizeOf in memory_helpers.cc, not the packed size of the type.
+    private static long ArenaBytes(Tensor t) => t.Type.Shape.ElementCount!.Value * ((t.Type.ElementType.BitsPerElement() + 7) / 8);
+
     public static (Row[] Rows, long Peak, long LowerBound) Compute(Graph g, int[] order)
     {
         int n = order.Length;
         var stepOf = new Dictionary<int, int>();
         for (int s = 0; s < n; s++) stepOf[order[s]] = s;
         var sizes = g.Tensors.Where(t => t.Kind == TensorKind.Activation)
-            .GroupBy(t => t.Name).ToDictionary(x => x.Key, x => x.First().ByteSize!.Value);
+            .GroupBy(t => t.Name).ToDictionary(x => x.Key, x => ArenaBytes(x.First()));
 
         // Lifetime of every activation, straight from the definition.
         var lifetime = new Dictionary<string, (int From, int To)>();

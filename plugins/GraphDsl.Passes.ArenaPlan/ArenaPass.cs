@@ -1,3 +1,4 @@
+using GraphDsl.Analysis;
 using GraphDsl.ArenaPlanning;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
@@ -22,7 +23,11 @@ public sealed class ArenaPass : IGraphPass
             PassOption.Text("reuse", "all", "Reuse beyond liveness: all, none, views, inplace, concat, or kinds joined by '+'."),
             PassOption.Int("budget-ms", 1000, "CP-SAT time budget in milliseconds."),
         ],
-        Reports: ArenaDiagnostics.Planning);
+        Reports: ArenaDiagnostics.Planning)
+    {
+        // Offsets depend on lifetimes, which depend on the order: a new order makes the plan stale.
+        DependsOn = ["order"],
+    };
 
     public PassResult Run(Model model, PassContext context)
     {
@@ -35,9 +40,9 @@ public sealed class ArenaPass : IGraphPass
         }
         var options = new ArenaPlanOptions(context.Options.Get<long>("align"), context.Options.Get<string>("strategy"),
             reuse, context.Options.Get<long>("budget-ms"));
-        var plan = ArenaPlanner.Plan(model, null, options, context.Diagnostics, location, context.Cancellation);
+        if (context.GetAnalysis<MemoryProblem>(model) is not { } problem) return PassResult.Unchanged(model);
+        var plan = ArenaPlanner.Plan(problem, null, options, context.Diagnostics, location, context.Cancellation, model);
         if (plan is null) return PassResult.Unchanged(model);
-        var problem = GraphDsl.Analysis.MemoryProblem.Create(model.Main);
         return PassResult.From(model, model.WithMain(ArenaAnnotations.Write(model.Main, problem, plan)));
     }
 }

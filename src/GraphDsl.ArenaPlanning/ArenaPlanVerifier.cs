@@ -97,7 +97,7 @@ public static class ArenaPlanVerifier
     {
         long peak = 0;
         int peakStep = 0;
-        for (int step = Liveness.BeforeFirstOperator; step < steps; step++)
+        for (int step = Liveness.EarliestStep; step < steps; step++)
         {
             long total = 0;
             var live = Enumerable.Range(0, problem.TensorCount).Where(t => liveness.IsLiveAt(t, step));

@@ -19,10 +19,11 @@ public sealed record BufferAssignment(
     /// these decisions can use less; with no aliases it equals the liveness peak.</summary>
     public long AdjustedPeak(MemoryProblem problem, Liveness liveness)
     {
-        // Steps -1 (before the first operator) .. n-1, stored at index step + 1. Buffers of one
+        // Steps Liveness.EarliestStep .. n-1, stored at index step - earliest. Buffers of one
         // activation add their size over its lifetime (a difference array); only shared buffers
         // need the per-step union of ranges.
-        int steps = problem.OperatorCount + 1;
+        const int earliest = Liveness.EarliestStep;
+        int steps = problem.OperatorCount - earliest;
         var delta = new long[steps + 1];
         var perStep = new long[steps];
         foreach (var group in Enumerable.Range(0, problem.TensorCount).GroupBy(t => BufferOf[t]))
@@ -31,13 +32,13 @@ public sealed record BufferAssignment(
             if (members.Length == 1)
             {
                 int t = members[0];
-                delta[liveness.First[t] + 1] += problem.Size[t];
-                delta[liveness.Last[t] + 2] -= problem.Size[t];
+                delta[liveness.First[t] - earliest] += problem.Size[t];
+                delta[liveness.Last[t] + 1 - earliest] -= problem.Size[t];
                 continue;
             }
             int from = members.Min(t => liveness.First[t]), to = members.Max(t => liveness.Last[t]);
             for (int step = from; step <= to; step++)
-                perStep[step + 1] += UnionOfLiveRanges(problem, liveness, members, step);
+                perStep[step - earliest] += UnionOfLiveRanges(problem, liveness, members, step);
         }
         long alive = 0, peak = 0;
         for (int step = 0; step < steps; step++)

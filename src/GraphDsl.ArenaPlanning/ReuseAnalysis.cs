@@ -22,7 +22,9 @@ namespace GraphDsl.ArenaPlanning;
 /// into that slice, so its producer writes there and the concat copies nothing. Slices are
 /// disjoint; activations are immutable once written, so an input read by later operators is still
 /// intact; an input can be a slice of only one concat (its buffer must be exactly its own size and
-/// not already inside another), and the inputs must be distinct buffers. Because the merged buffer
+/// it must not already be inside another: a single-input concat has its input's size, so the chain
+/// of aliases from the input to its buffer's root is checked for a concat edge), and the inputs must
+/// be distinct buffers. Because the merged buffer
 /// lives for the union of its members' lifetimes, nothing else is placed over a slice before its
 /// producer writes it or after the concat output dies.</item>
 /// </list>
@@ -36,6 +38,13 @@ public static class ReuseAnalysis
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int t = 0; t < problem.TensorCount; t++) ids.TryAdd(problem.TensorName(t), t);
         var aliases = new List<TensorAlias>();
+        // Each attached root's alias, so a tensor's chain up to its buffer's root can be walked.
+        var parent = new Dictionary<int, TensorAlias>();
+        void Alias(TensorAlias alias)
+        {
+            aliases.Add(alias);
+            parent[alias.Tensor] = alias;
+        }
 
         for (int step = 0; step < order.Count; step++)
         {
@@ -49,22 +58,22 @@ public static class ReuseAnalysis
                 && operands.Length > 0 && operands[0] >= 0 && problem.Size[operands[0]] == problem.Size[output])
             {
                 trees.Attach(output, operands[0], 0);
-                aliases.Add(new TensorAlias(output, operands[0], 0, AliasReason.View));
+                Alias(new TensorAlias(output, operands[0], 0, AliasReason.View));
             }
             else if (kinds.HasFlag(ReuseKinds.InPlace) && ReusableOperators.Elementwise.Contains(op.OpType)
                 && FindOverwritableInput(problem, trees, operands, output, step) is { } input)
             {
                 trees.Attach(output, input, 0);
-                aliases.Add(new TensorAlias(output, input, 0, AliasReason.InPlace));
+                Alias(new TensorAlias(output, input, 0, AliasReason.InPlace));
             }
             else if (kinds.HasFlag(ReuseKinds.Concat) && ReusableOperators.Concats.Contains(op.OpType)
-                && ConcatSlices(problem, trees, op, operands, output) is { } slices)
+                && ConcatSlices(problem, trees, parent, op, operands, output) is { } slices)
             {
                 for (int i = 0; i < operands.Length; i++)
                 {
                     int root = trees.RootOf(operands[i]);
                     trees.Attach(root, output, slices[i]);
-                    aliases.Add(new TensorAlias(root, output, slices[i], AliasReason.Concat));
+                    Alias(new TensorAlias(root, output, slices[i], AliasReason.Concat));
                 }
             }
         }
@@ -99,7 +108,8 @@ public static class ReuseAnalysis
 
     /// <summary>Offsets of each operand inside the concat output, or null when the concat cannot be
     /// done in place (rules in the remarks).</summary>
-    private static long[]? ConcatSlices(MemoryProblem problem, BufferTrees trees, Operator op, int[] operands, int output)
+    private static long[]? ConcatSlices(MemoryProblem problem, BufferTrees trees, IReadOnlyDictionary<int, TensorAlias> parent,
+        Operator op, int[] operands, int output)
     {
         var slices = ContiguousConcatSlices(problem, op, operands, output);
         if (slices is null) return null;
@@ -107,10 +117,21 @@ public static class ReuseAnalysis
         foreach (var input in operands)
         {
             int root = trees.RootOf(input);
-            if (root == output || !roots.Add(root) || trees.OffsetInRoot(input) != 0 || problem.Size[root] != problem.Size[input])
+            if (root == output || !roots.Add(root) || trees.OffsetInRoot(input) != 0 || problem.Size[root] != problem.Size[input]
+                || InsideConcat(input, parent))
                 return null;
         }
         return slices;
+    }
+
+    /// <summary>True when <paramref name="t"/>'s bytes are already a slice of a concat output: its
+    /// chain of aliases up to its buffer's root crosses a concat edge. (The verifier accepts a concat
+    /// slice only when an input reaches it through views and in-place writes.)</summary>
+    private static bool InsideConcat(int t, IReadOnlyDictionary<int, TensorAlias> parent)
+    {
+        for (; parent.TryGetValue(t, out var alias); t = alias.Of)
+            if (alias.Reason == AliasReason.Concat) return true;
+        return false;
     }
 
     /// <summary>Byte offset of each operand inside the output when the concat layout makes every

@@ -28,13 +28,28 @@ internal sealed class ConstValue
 
     public int Count => IsInteger ? Ints!.Length : Reals!.Length;
 
+    /// <summary>Elements of <paramref name="shape"/>, saturating at <see cref="long.MaxValue"/>
+    /// (also for a negative extent) instead of wrapping around: a 2^40 x 2^40 shape must fail the
+    /// <see cref="MaxElements"/> checks, not pass them as a small or negative number.</summary>
+    public static long ElementCount(IEnumerable<long> shape)
+    {
+        long n = 1;
+        foreach (var d in shape)
+        {
+            if (d < 0) return long.MaxValue;
+            if (d != 0 && n > long.MaxValue / d) n = long.MaxValue;
+            else n *= d;
+        }
+        return n;
+    }
+
     public static ConstValue OfInts(long[] shape, long[] values) => new(shape, values, null);
 
     public static ConstValue OfReals(long[] shape, double[] values) => new(shape, null, values);
 
     public static ConstValue Of(DataType type, long[] shape, Func<int, double> element)
     {
-        int n = checked((int)shape.Aggregate(1L, (a, b) => a * b));
+        int n = checked((int)ElementCount(shape));
         if (IsIntegral(type))
         {
             var ints = new long[n];
@@ -66,7 +81,7 @@ internal sealed class ConstValue
     /// result would exceed <see cref="MaxElements"/>.</summary>
     public ConstValue? Remap(long[] shape, Func<long[], long> source)
     {
-        long n = shape.Aggregate(1L, (a, b) => a * b);
+        long n = ElementCount(shape);
         if (n > MaxElements) return null;
         var index = new long[shape.Length];
         var ints = IsInteger ? new long[n] : null;

@@ -34,6 +34,7 @@ internal sealed class OnnxGraphBuilder
     private readonly Dictionary<string, (string Node, string Op, string Reason)> _unsizedReasons = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TensorFacts> _valueInfo = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _opsets = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _dimParams = new(StringComparer.Ordinal);
     private readonly HashSet<string> _initializers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedUnsupported = new(StringComparer.Ordinal);
 
@@ -77,6 +78,10 @@ internal sealed class OnnxGraphBuilder
         CheckSizes(tensors);
         var irGraph = new Graph(graph.Name, tensors.ToEquatableArray(), operators.ToEquatableArray(),
             inputs.ToEquatableArray(), graph.Output.Select(o => o.Name).ToEquatableArray()) { Origin = Where("graph") };
+        // A --dim for a name the model does not have is a typo, not a no-op.
+        foreach (var name in _options.DimValues.Keys.Where(n => !_dimParams.Contains(n)).Order(StringComparer.Ordinal))
+            _diagnostics.Report(OnnxDiagnostics.UnknownDim, Where(""), name,
+                _dimParams.Count == 0 ? "(none)" : string.Join(", ", _dimParams));
         var model = new Model(EquatableArray.Create(irGraph))
         {
             Name = string.IsNullOrEmpty(graph.Name) ? null : graph.Name,
@@ -166,6 +171,7 @@ internal sealed class OnnxGraphBuilder
         for (int i = 0; i < dims.Length; i++)
         {
             var d = tt.Shape.Dim[i];
+            if (d.HasDimParam) _dimParams.Add(d.DimParam);
             if (d.HasDimValue && d.DimValue >= 0) dims[i] = d.DimValue;
             else if (d.HasDimParam && _options.DimValues.TryGetValue(d.DimParam, out var v)) dims[i] = v;
             else if (defaultDynamic)
@@ -374,6 +380,8 @@ internal sealed class OnnxGraphBuilder
         foreach (var t in tensors.Where(t => t.IsActivation))
         {
             var f = _facts[t.Name];
+            // Too large or negative: the IR verifier refuses it (GD1110); ByteSize would overflow.
+            if (t.Type.SizeProblem() is not null) continue;
             if (f.IsFullyKnown && f.Type is not null && t.ByteSize is not null) continue;
             if (f.IsFullyKnown && f.Type == DataType.String)
             {

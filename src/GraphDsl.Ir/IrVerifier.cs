@@ -9,7 +9,9 @@ namespace GraphDsl.Ir;
 /// Checks, per graph: 1. tensor names unique; 2. graph inputs and outputs name tensors, each
 /// once; 3. every operand names a tensor, no operator reads its own output, no tensor has two
 /// producers, no constant is produced; 4. the operators form no cycle (Kahn's algorithm; the
-/// operators left over are walked depth-first to name the tensors on one cycle).
+/// operators left over are walked depth-first to name the tensors on one cycle); 5. every tensor's
+/// size is representable (<see cref="TensorType.SizeProblem"/>), so that no pass computes sizes
+/// that overflow.
 /// Locations come from <see cref="Origin"/>; nodes without one (built in code) get a
 /// <see cref="ModelLocation"/> naming the graph and operator index.
 /// </remarks>
@@ -24,6 +26,7 @@ public static class IrVerifier
     public static readonly DiagnosticDescriptor UndefinedGraphOperand = new("GD1107", Severity.Error, "graph '{0}' {1} '{2}' is not a tensor of the graph");
     public static readonly DiagnosticDescriptor ProducedConstant = new("GD1108", Severity.Error, "constant tensor '{0}' is written by operator {1}");
     public static readonly DiagnosticDescriptor DuplicateGraph = new("GD1109", Severity.Error, "graph name '{0}' is used twice");
+    public static readonly DiagnosticDescriptor BadTensorSize = new("GD1110", Severity.Error, "tensor '{0}' cannot be planned: {1} ({2})");
 
     public static IReadOnlyList<Diagnostic> Verify(Model model)
     {
@@ -50,6 +53,7 @@ public static class IrVerifier
         public void Run()
         {
             DeclaredOnce();
+            Sizes();
             GraphOperands(graph.Inputs, "input", duplicatesAllowed: false);
             // TFLite lists a tensor twice among the outputs when a model returns it twice, and
             // TFLite and TFLM run such models; it is still one tensor with one lifetime.
@@ -68,6 +72,13 @@ public static class IrVerifier
                 Report(Diagnostic.Create(DuplicateTensor, TensorLocation(t, i), t.Name, graph.Name)
                     with { Notes = [(TensorLocation(first, _tensorIndex[t.Name]), "first declared here")] });
             }
+        }
+
+        private void Sizes()
+        {
+            for (int i = 0; i < graph.Tensors.Count; i++)
+                if (graph.Tensors[i].Type.SizeProblem() is { } problem)
+                    Report(Diagnostic.Create(BadTensorSize, TensorLocation(graph.Tensors[i], i), graph.Tensors[i].Name, problem, graph.Tensors[i].Type));
         }
 
         private void GraphOperands(EquatableArray<string> names, string role, bool duplicatesAllowed)

@@ -55,8 +55,13 @@ public static class TfliteRewriter
         var existing = Tables(root.Vector(F.Model.Metadata, 4))
             .Where(m => (m.Vector(F.Metadata.Name, 1)?.ToBytes() ?? []).AsSpan().SequenceEqual(planName))
             .Select(m => (int?)m.UInt32(F.Metadata.Buffer)).FirstOrDefault();
-        int? planBuffer = plan is null ? null : existing ?? bufferCount;
-        var appended = plan is not null && existing is null ? new[] { plan } : [];
+        // The plan goes into a buffer no tensor reads: refilling an old plan's buffer that a tensor
+        // also names (buffer 0, or a weight) would make those tensors constants holding the plan.
+        // schema.fbs: buffer 0 is the empty sentinel, so a model without buffers gets one first.
+        var read = model.Graphs.SelectMany(g => g.Tensors).Select(t => t.Attributes["buffer"]?.AsInt()).OfType<long>().ToHashSet();
+        bool refill = existing is { } old && old != 0 && !read.Contains(old);
+        int? planBuffer = plan is null ? null : refill ? existing : Math.Max(bufferCount, 1);
+        byte[][] appended = plan is null || refill ? [] : bufferCount == 0 ? [[], plan] : [plan];
 
         var writer = new TfliteModelWriter(root, mainOperatorOrder,
             i => plan is not null && i == planBuffer ? plan : null,

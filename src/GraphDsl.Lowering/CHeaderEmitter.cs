@@ -30,7 +30,7 @@ public static class CHeaderEmitter
         Define(sb, prefix + "_ACTIVATION_COUNT", plan.Placements.Count, "activation tensors placed in the arena");
         sb.Append('\n');
 
-        sb.Append("/* Activation tensors (index = position in the model's tensor table; step -1 is before the\n   first operator, when only the graph inputs are alive). */\n");
+        sb.Append("/* Activation tensors (index = position in the model's tensor table; step -1 is before the\n   first operator, when only the graph inputs are alive; -2 holds tensors nothing touches). */\n");
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in plan.Placements)
         {

@@ -76,6 +76,12 @@ public sealed record TflmArena(
     /// <summary>True when no operator's kernel had to be guessed.</summary>
     public bool IsExact => Estimates.Count == 0;
 
+    /// <summary>One line naming every operator that makes the figures estimates, grouped by
+    /// reason (<c>CONV_2D: input 1 is missing; its scratch buffers are not counted (subgraph0/op0, subgraph0/op2)</c>); null when exact.</summary>
+    public string? EstimateSummary => IsExact ? null : string.Join("; ", Estimates
+        .GroupBy(e => $"{e.Operator}: {e.Reason}")
+        .Select(g => $"{g.Key} ({string.Join(", ", g.Select(e => e.Where).Take(4))}{(g.Count() > 4 ? $" and {g.Count() - 4} more" : "")})"));
+
     /// <summary>The scratch buffers, in request order.</summary>
     public IEnumerable<TflmBuffer> ScratchBuffers => Buffers.Where(b => b.Kind == TflmBufferKind.Scratch);
 }

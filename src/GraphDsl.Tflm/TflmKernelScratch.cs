@@ -64,7 +64,7 @@ public static class TflmKernelScratch
         }
         catch (ShapeUnknownException e)
         {
-            return Unknown($"{op.OpType}: {e.Message}");
+            return Unknown(e.Message);
         }
     }
 

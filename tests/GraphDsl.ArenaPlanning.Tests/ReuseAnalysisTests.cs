@@ -80,6 +80,31 @@ public sealed class ReuseAnalysisTests
         Assert.Empty(Analyze(g, ReuseKinds.None).Aliases);
     }
 
+    /// <summary>Minimized from random TFLM model 805 (tests/GraphDsl.Tflm.Tests/RandomModelTests):
+    /// a single-input concat holds its input at offset 0 and has its size, which made the input
+    /// look alone; a second concat then moved the first one's buffer into its slice, an alias the
+    /// verifier (rightly, by the documented rule) refuses, so optimize failed with GD3324/GD3323.</summary>
+    [Fact]
+    public void AnInputAlreadyInsideASingleInputConcatIsNotMovedIntoAnotherConcat()
+    {
+        var b = new GraphBuilder();
+        var x = b.Input("x", DataType.Int8, 1, 2, 2, 4);
+        var a = b.Op("CONV_2D", "a", DataType.Int8, [1, 2, 2, 4], x);
+        var c1 = b.Op("CONCATENATION", "c1", DataType.Int8, [1, 2, 2, 4], GraphBuilder.Axis(1), a);
+        var p = b.Op("CONV_2D", "p", DataType.Int8, [1, 2, 2, 4], x);
+        var c2 = b.Op("CONCATENATION", "c2", DataType.Int8, [1, 4, 2, 4], GraphBuilder.Axis(1), a, p);
+        b.Output(c1);
+        b.Output(c2);
+        var g = b.Build();
+        Assert.Equal("a->c1@0:Concat", Describe(g, Analyze(g)));
+
+        foreach (var strategy in ArenaStrategies.Names)
+        {
+            var (problem, plan) = PlanProperties.Plan(g, strategy, ReuseKinds.All);
+            Assert.Empty(PlanProperties.Verify(problem, plan));
+        }
+    }
+
     [Fact]
     public void QuantizeChangingElementWidthIsNotInPlace()
     {

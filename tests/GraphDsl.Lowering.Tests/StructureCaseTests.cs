@@ -29,13 +29,13 @@ public sealed class StructureCaseTests : IDisposable
     private (JsonElement Tmm, JsonElement Order, JsonElement Plan, JsonElement Optimize) EveryCommand(string model)
     {
         PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
-        var check = GraphdslCli.Run("check", model);
+        var check = GraphDslCli.Run("check", model);
         Assert.True(check.ExitCode == 0, check.ToString());
         var ext = Path.GetExtension(model);
         var name = Path.GetFileName(model);
-        var optimize = GraphdslCli.Json("optimize", model, "-o", P(Path.GetFileNameWithoutExtension(model) + ".opt" + ext), "--header", P(name + ".h"), "--report", P(name + ".html"));
+        var optimize = GraphDslCli.Json("optimize", model, "-o", P(Path.GetFileNameWithoutExtension(model) + ".opt" + ext), "--header", P(name + ".h"), "--report", P(name + ".html"));
         Assert.True(File.Exists(P(Path.GetFileNameWithoutExtension(model) + ".opt" + ext)) && File.Exists(P(name + ".h")) && File.Exists(P(name + ".html")));
-        return (GraphdslCli.Json("tmm", model), GraphdslCli.Json("order", model), GraphdslCli.Json("plan", model), optimize);
+        return (GraphDslCli.Json("tmm", model), GraphDslCli.Json("order", model), GraphDslCli.Json("plan", model), optimize);
     }
 
     private static long Int(JsonElement e, params string[] path)
@@ -126,7 +126,7 @@ public sealed class StructureCaseTests : IDisposable
         Assert.Equal(512, Int(plan, "arena_bytes"));
         Assert.Equal(512, Int(optimize, "optimized", "arena_bytes"));
         // The written model still returns y twice.
-        var print = GraphdslCli.Run("print", P("dup_outputs.opt.tflite"));
+        var print = GraphDslCli.Run("print", P("dup_outputs.opt.tflite"));
         Assert.True(print.ExitCode == 0, print.ToString());
         Assert.Contains("-> (y, y)", print.StdOut);
     }
@@ -211,7 +211,7 @@ public sealed class StructureCaseTests : IDisposable
         g.Operators.Add(new TestOperator(2, [a, b], [y]));
         model.Subgraphs.Add(g);
         File.WriteAllBytes(P("res.tflite"), model.Build());
-        var tmm = GraphdslCli.Json("tmm", P("res.tflite"), "--order", "stored");
+        var tmm = GraphDslCli.Json("tmm", P("res.tflite"), "--order", "stored");
         var totals = tmm.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("total_bytes").GetInt64()).ToArray();
         Assert.Equal([4, 8, 4 + 4 + 8, 4 + 8 + 8, 24], totals);
     }
@@ -252,7 +252,7 @@ public sealed class StructureCaseTests : IDisposable
         Assert.Equal(48 + 48, Int(plan, "arena_bytes")); // two 33 B buffers, each aligned to 16
 
         File.WriteAllText(P("int4.gdsl"), "graph main(x: i4[5,5]) -> (y) {\n  y: i4[5,5] = RELU(x)\n}\n");
-        Assert.Equal(25 + 25, Int(GraphdslCli.Json("tmm", P("int4.gdsl")), "peak_bytes"));
+        Assert.Equal(25 + 25, Int(GraphDslCli.Json("tmm", P("int4.gdsl")), "peak_bytes"));
     }
 
     // ---- 8. STRING tensors: the message says what is unsupported ----
@@ -274,12 +274,59 @@ public sealed class StructureCaseTests : IDisposable
         foreach (var file in new[] { P("str.tflite"), P("str.gdsl") })
             foreach (var command in new[] { "tmm", "order", "plan", "optimize" })
             {
-                var run = command == "optimize" ? GraphdslCli.Run(command, file, "-o", P("never" + Path.GetExtension(file))) : GraphdslCli.Run(command, file);
+                var run = command == "optimize" ? GraphDslCli.Run(command, file, "-o", P("never" + Path.GetExtension(file))) : GraphDslCli.Run(command, file);
                 Assert.True(run.ExitCode == 1, $"{command} {file}: {run}");
                 Assert.Contains("'words'", run.StdErr);
                 Assert.Contains("string tensor", run.StdErr);
                 Assert.DoesNotContain("unknown dimensions", run.StdErr);
                 Assert.DoesNotContain("   at ", run.StdErr);
             }
+    }
+
+    // ---- 6. Tensors no operator touches: one liveness, one bound, in every command ----
+
+    [SkippableFact]
+    public void Untouched_tensor_has_one_liveness_and_one_bound_in_every_command()
+    {
+        // u: i8[1,4000] is declared but nothing reads or writes it and it is no graph input or
+        // output. TFLM still allocates it, at its uninitialized lifetime, apart from everything:
+        // the arena needs max(4000, x + y = 32 + 32) = 4000 B, never 4000 + 64.
+        File.WriteAllText(P("untouched.gdsl"), "graph main(x: i8[1,32]) -> (y) {\n  tensor u: i8[1,4000]\n  y: i8[1,32] = RELU(x)\n}\n");
+        var (tmm, order, plan, optimize) = EveryCommand(P("untouched.gdsl"));
+        Assert.Equal(4000, Int(tmm, "peak_bytes"));
+        Assert.Equal(64, tmm.GetProperty("rows")[0].GetProperty("total_bytes").GetInt64());
+        Assert.Equal(4000, Int(order, "peak_bytes"));
+        Assert.Equal(4000, Int(order, "lower_bound_bytes"));
+        Assert.Equal(Int(order, "lower_bound_bytes"), Int(tmm, "lower_bound_bytes"));
+        Assert.Equal(4000, Int(plan, "peak_bytes"));
+        Assert.Equal(4000, Int(plan, "arena_bytes"));
+        Assert.Equal(4000, Int(optimize, "optimized", "arena_bytes"));
+        Assert.Equal(Int(order, "lower_bound_bytes"), Int(optimize, "lower_bound_bytes"));
+    }
+
+    [SkippableFact]
+    public void Untouched_and_unread_tensors_in_a_built_tflite_model()
+    {
+        // x f32[1,8] -> RELU -> h -> RELU -> y (32 B each); unread input w f32[1,20] (80 B, alive
+        // with x before the first operator: 112 B); dangling d f32[1,30] (120 B, alone).
+        // Steps: -2: 120; -1: x + w = 112; 0: x + h = 64; 1: h + y = 64. Peak 120 everywhere.
+        var model = new TestTfliteModel();
+        model.OpCodes.Add(new TestOpCode(19)); // RELU
+        var g = new TestSubgraph();
+        int x = g.Add(new TestTensor("x", Float32, [1, 8]));
+        int w = g.Add(new TestTensor("w", Float32, [1, 20]));
+        g.Add(new TestTensor("d", Float32, [1, 30]));
+        int h = g.Add(new TestTensor("h", Float32, [1, 8]));
+        int y = g.Add(new TestTensor("y", Float32, [1, 8]));
+        g.Inputs = [x, w];
+        g.Outputs = [y];
+        g.Operators.Add(new TestOperator(0, [x], [h]));
+        g.Operators.Add(new TestOperator(0, [h], [y]));
+        model.Subgraphs.Add(g);
+        File.WriteAllBytes(P("dangling.tflite"), model.Build());
+        var (tmm, order, plan, optimize) = EveryCommand(P("dangling.tflite"));
+        foreach (var peak in new[] { Int(tmm, "peak_bytes"), Int(order, "peak_bytes"), Int(order, "lower_bound_bytes"), Int(tmm, "lower_bound_bytes"), Int(plan, "peak_bytes"), Int(optimize, "optimized", "peak_bytes") })
+            Assert.Equal(120, peak);
+        Assert.Equal(128, Int(plan, "arena_bytes")); // align16(120): d overlaps nothing else alive
     }
 }

@@ -7,7 +7,9 @@ namespace GraphDsl.Passes.Tests;
 /// and ask whether it is alive then.</summary>
 /// <remarks>Activation: not constant, not variable (TFLite Micro's arena). Alive: a graph input,
 /// or a tensor nobody writes, from step -1 (before the first operator: TFLM's allocation scope 0,
-/// micro_allocation_info.cc); otherwise from its producer's step. Until the last step
+/// micro_allocation_info.cc); otherwise from its producer's step. A tensor that nothing reads or
+/// writes and that is neither input nor output lives at step -2 only (TFLM's uninitialized
+/// lifetime: apart from everything else). Until the last step
 /// for a graph output; otherwise until its last reader, or only its producer's step when unread.
 /// An operator's inputs are its distinct activation operands; its outputs are the distinct written
 /// activations it does not also read; other = alive - inputs - outputs. The peak and the bound
@@ -19,9 +21,10 @@ public static class LifetimeSweepOracle
         public long Total => Inputs + Outputs + Other;
     }
 
-    // TFLM gives every arena element whole bytes (int4: one byte each), straight from
-    // TfLiteTypeSizeOf in memory_helpers.cc, not the packed size of the type.
-    private static long ArenaBytes(Tensor t) => t.Type.Shape.ElementCount!.Value * ((t.Type.ElementType.BitsPerElement() + 7) / 8);
+    /// <summary>TFLM's arena bytes (TfLiteTypeSizeOf, memory_helpers.cc): whole bytes per element,
+    /// so int4 takes 1 byte per element.</summary>
+    private static long TflmBytes(TensorType type) =>
+        type.Shape.Dims.Aggregate(1L, (n, d) => n * d.Value!.Value) * ((type.ElementType.BitsPerElement() + 7) / 8);
 
     public static (Row[] Rows, long Peak, long LowerBound) Compute(Graph g, int[] order)
     {
@@ -29,7 +32,7 @@ public static class LifetimeSweepOracle
         var stepOf = new Dictionary<int, int>();
         for (int s = 0; s < n; s++) stepOf[order[s]] = s;
         var sizes = g.Tensors.Where(t => t.Kind == TensorKind.Activation)
-            .GroupBy(t => t.Name).ToDictionary(x => x.Key, x => ArenaBytes(x.First()));
+            .GroupBy(t => t.Name).ToDictionary(x => x.Key, x => TflmBytes(x.First().Type));
 
         // Lifetime of every activation, straight from the definition.
         var lifetime = new Dictionary<string, (int From, int To)>();
@@ -44,12 +47,14 @@ public static class LifetimeSweepOracle
             }
             int from = g.Inputs.Contains(tensor) || producerStep is null ? -1 : producerStep.Value;
             int to = g.Outputs.Contains(tensor) ? n - 1 : Math.Max(lastRead, from);
-            lifetime[tensor] = (from, to);
+            bool untouched = producerStep is null && lastRead < 0 && !g.Inputs.Contains(tensor) && !g.Outputs.Contains(tensor);
+            lifetime[tensor] = untouched ? (-2, -2) : (from, to);
         }
         bool Alive(string tensor, int step) => lifetime[tensor].From <= step && step <= lifetime[tensor].To;
 
         var rows = new Row[n];
-        long peak = sizes.Keys.Where(t => Alive(t, -1)).Sum(t => sizes[t]), bound = peak;
+        long peak = Math.Max(sizes.Keys.Where(t => Alive(t, -1)).Sum(t => sizes[t]), sizes.Keys.Where(t => Alive(t, -2)).Sum(t => sizes[t]));
+        long bound = peak;
         for (int s = 0; s < n; s++)
         {
             var op = g.Operators[order[s]];

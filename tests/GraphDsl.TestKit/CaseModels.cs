@@ -14,6 +14,8 @@ public static class CaseModels
             ? Path.GetFullPath(dir)
             : Path.GetFullPath(Path.Combine(RepositoryPaths.Root, "..", "shared", "cases"));
 
+    public static bool Available => System.IO.Directory.Exists(Directory);
+
     /// <summary>Full path of one case file; skips loudly when it is absent.</summary>
     public static string PathOf(string fileName)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace GraphDsl.TestKit;
 
 /// <summary>The <c>graphdsl</c> command built beside the calling test project (same configuration),
@@ -17,4 +19,14 @@ public static class GraphDslCli
 
     public static ExternalProcess.Outcome Run(params string[] args) =>
         ExternalProcess.Run("dotnet", [Dll, .. args], TimeSpan.FromMinutes(10));
+
+    /// <summary>Runs a command with <c>--json</c>, asserting exit 0 and no stack trace.</summary>
+    public static JsonElement Json(params string[] args)
+    {
+        var run = Run([.. args, "--json"]);
+        if (run.ExitCode != 0 || run.StdErr.Contains("   at ", StringComparison.Ordinal))
+            throw new Xunit.Sdk.XunitException($"graphdsl {string.Join(' ', args)} --json failed: {run}");
+        using var doc = JsonDocument.Parse(run.StdOut);
+        return doc.RootElement.Clone();
+    }
 }

@@ -16,16 +16,18 @@ public sealed class OptimizedModelConformanceTests(ITestOutputHelper output)
     /// or in the corpus, and must be seen.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> KnownRefusals = new Dictionary<string, string[]>
     {
-        // uint8 (older quantized models): CONV_2D "Hybrid models are not supported", AVERAGE_POOL_2D and CONCATENATION type checks.
-        ["models/deeplabv3_mnv2_dm05_pascal_quant.tflite"] = ["AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D"],
+        // uint8 (older quantized models): CONV_2D "Hybrid models are not supported", and the other
+        // kernels' uint8 checks (Prepare or Eval); ARG_MAX to int64 ("Only int32_t are supported").
+        ["models/deeplabv3_mnv2_dm05_pascal_quant.tflite"] =
+            ["ADD", "ARG_MAX", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "QUANTIZE", "RESIZE_BILINEAR"],
         // float16 weights: DEQUANTIZE takes int8/int16/uint8 only (dequantize_common.cc).
         ["models/face_detection_short_range.tflite"] = ["DEQUANTIZE"],
-        // CAST from uint8 fails in Eval ("Input type UINT8 (3) not supported", cast.cc).
-        ["models/movenet_single_pose_lightning_ptq.tflite"] = ["CAST"],
+        // CAST from uint8 fails in Eval ("Input type UINT8 (3) not supported", cast.cc); FLOOR_DIV on int32 (float only, floor_div.cc).
+        ["models/movenet_single_pose_lightning_ptq.tflite"] = ["CAST", "FLOOR_DIV"],
         // MediaPipe custom op without a TFLM kernel, and float16 DEQUANTIZE.
         ["models/selfie_segmentation.tflite"] = ["Convolution2DTransposeBias", "DEQUANTIZE"],
-        // uint8 CONCATENATION (concatenation.cc type check).
-        ["models/split_concat.tflite"] = ["CONCATENATION"],
+        // uint8 CONCATENATION (concatenation.cc type check) and SPLIT (split.cc Eval switch).
+        ["models/split_concat.tflite"] = ["CONCATENATION", "SPLIT"],
         // TFLM itself crashes: VAR_HANDLE's Prepare compares a null shared_name (micro_resource_variable.cc FindId).
         ["cases/call_once_resource.tflite"] = ["VAR_HANDLE"],
         // CUSTOM operator code with no custom_code: no kernel can be found.

@@ -13,11 +13,12 @@ namespace GraphDsl.Tflm.Tests;
 /// are proven on the kernels that will run them, not on GraphDsl's own verifier.</summary>
 public sealed class RandomModelTests(ITestOutputHelper output)
 {
-    private const int Models = 240;
+    private const int Models = 400;
 
     /// <summary>Fewest models whose plan must use each reuse kind, so that a change in the generator
-    /// or the planner cannot silently stop covering it (measured: about a third to half of them).</summary>
-    private const int MinimumPerReuseKind = 40;
+    /// or the planner cannot silently stop covering it (measured at 400 models: in-place 295, view
+    /// 225, concat 192).</summary>
+    private const int MinimumPerReuseKind = Models / 4;
 
     [SkippableFact]
     public void Optimized_random_models_give_the_original_outputs_on_tflm_and_tflm_uses_their_offline_plan()
@@ -28,6 +29,7 @@ public sealed class RandomModelTests(ITestOutputHelper output)
         var failures = new ConcurrentBag<string>();
         var kinds = new ConcurrentDictionary<string, int>();
         long headBefore = 0, headAfter = 0;
+        var larger = new ConcurrentBag<string>();
         // Two at a time: while one model's pipeline runs in this process, the other's TFLM runs.
         Parallel.For(0, Models, new ParallelOptions { MaxDegreeOfParallelism = 2 }, seed =>
         {
@@ -36,16 +38,64 @@ public sealed class RandomModelTests(ITestOutputHelper output)
             foreach (var kind in result.ReuseKinds) kinds.AddOrUpdate(kind, 1, (_, n) => n + 1);
             Interlocked.Add(ref headBefore, result.HeadBefore);
             Interlocked.Add(ref headAfter, result.HeadAfter);
+            if (result.HeadAfter > result.HeadBefore) larger.Add($"seed {seed} {result.HeadBefore} -> {result.HeadAfter} B");
         });
         output.WriteLine($"{Models} random models (seeds 0..{Models - 1}), {TflmRunner.DefaultSeeds} input seeds each, TFLM {TflmRunner.TflmCommit}");
         output.WriteLine($"models whose plan has aliases: in-place {kinds.GetValueOrDefault("inplace")}, view {kinds.GetValueOrDefault("view")}, concat {kinds.GetValueOrDefault("concat")}");
         output.WriteLine($"TFLM head over all models: {headBefore:N0} B stored, {headAfter:N0} B optimized");
+        // Not asserted here (issue 13 "never worse" is the TFLM memory model's test): listed for it.
+        output.WriteLine($"models whose TFLM head grew after optimize: {larger.Count} ({string.Join("; ", larger.Take(10))})");
         Assert.True(failures.IsEmpty, $"{failures.Count} of {Models} models failed (files in {folder.FullName}):\n"
             + string.Join("\n", failures.OrderBy(f => int.Parse(f.Split(' ', ':')[1]))));
         folder.Delete(recursive: true);
         foreach (var kind in new[] { "inplace", "view", "concat" })
             Assert.True(kinds.GetValueOrDefault(kind) >= MinimumPerReuseKind,
                 $"only {kinds.GetValueOrDefault(kind)} of {Models} plans use {kind} aliases (want >= {MinimumPerReuseKind})");
+    }
+
+    /// <summary>The comparison can see a bad plan: TFLM accepts an offline plan that puts every
+    /// activation at offset 0 (it checks nothing), and the outputs then differ from the original's.</summary>
+    [SkippableFact]
+    public void A_plan_that_overlaps_live_tensors_runs_on_tflm_and_gives_other_outputs()
+    {
+        TflmRunner.Binary();
+        PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
+        var folder = Directory.CreateTempSubdirectory("graphdsl-random-tflm-bad-");
+        int models = 20, caught = 0;
+        for (int seed = 0; seed < models; seed++)
+        {
+            var original = Path.Combine(folder.FullName, $"random{seed}.tflite");
+            File.WriteAllBytes(original, RandomTfliteModels.Build(seed));
+            var run = PipelineHost.Run(ModelLoader.Load(original).Model!, original);
+            Assert.True(run.Succeeded, run.ToString());
+            var bytes = run.Artifacts["model.tflite"];
+            var plan = new RawTflite(bytes).OfflinePlan()!;
+            var bad = plan.Select((o, i) => i >= 3 && o > 0 ? 0 : o).ToArray();
+            var corrupted = Path.Combine(folder.FullName, $"random{seed}.bad.tflite");
+            File.WriteAllBytes(corrupted, ReplaceOnce(bytes, Int32Bytes(plan), Int32Bytes(bad)));
+            Assert.Equal(bad, new RawTflite(File.ReadAllBytes(corrupted)).OfflinePlan());
+
+            var before = TflmRunner.Run(original);
+            var after = TflmRunner.Run(corrupted);
+            Assert.True(before.Ok, $"seed {seed}: {before}");
+            Assert.True(after.Ok, $"seed {seed}: TFLM refused the overlapping plan: {after}");
+            Assert.All(after.Tensors.Where(t => t.Subgraph == 0), t => Assert.Equal(0, t.Offset));
+            if (after.OutputFingerprint != before.OutputFingerprint) caught++;
+        }
+        folder.Delete(recursive: true);
+        output.WriteLine($"{caught} of {models} all-at-offset-0 plans give outputs other than the original's");
+        Assert.True(caught >= models * 3 / 4, $"only {caught} of {models} overlapping plans changed the outputs");
+    }
+
+    private static byte[] Int32Bytes(int[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
+
+    private static byte[] ReplaceOnce(byte[] bytes, byte[] find, byte[] replacement)
+    {
+        int at = bytes.AsSpan().IndexOf(find);
+        Assert.True(at >= 0 && bytes.AsSpan(at + 1).IndexOf(find) < 0, "the plan's bytes are not found exactly once");
+        var copy = (byte[])bytes.Clone();
+        replacement.CopyTo(copy, at);
+        return copy;
     }
 
     private sealed record Outcome(string? Failure, IReadOnlyCollection<string> ReuseKinds, long HeadBefore = 0, long HeadAfter = 0);

@@ -31,8 +31,8 @@ internal static class TflmModels
         var labels = new List<string>();
         if (CorpusModels.Available)
             labels.AddRange(Directory.GetFiles(CorpusModels.Directory, "*.tflite").Select(f => "models/" + Path.GetFileName(f)));
-        if (SharedCases.Available)
-            labels.AddRange(Directory.GetFiles(SharedCases.Directory, "*.tflite").Select(f => "cases/" + Path.GetFileName(f)));
+        if (CaseModels.Available)
+            labels.AddRange(Directory.GetFiles(CaseModels.Directory, "*.tflite").Select(f => "cases/" + Path.GetFileName(f)));
         if (labels.Count == 0) return [["(corpus absent)"]];
         return labels.Order(StringComparer.Ordinal).Select(l => new object[] { l });
     }
@@ -45,7 +45,7 @@ internal static class TflmModels
         CorpusModels.RequireCorpus();
         var slash = label.IndexOf('/');
         var (folder, file) = (label[..slash], label[(slash + 1)..]);
-        return folder == "cases" ? SharedCases.PathOf(file) : CorpusModels.PathOf(file);
+        return folder == "cases" ? CaseModels.PathOf(file) : CorpusModels.PathOf(file);
     }
 
     /// <summary>The original model on TFLM (8 seeds), once per test run.</summary>

@@ -38,7 +38,7 @@ public sealed class TflmRunnerTests
         // ../shared/cases/README.md: no_operators head 32 B, dup_outputs 512 B, while_loop 224 B, unused_input 464 B.
         foreach (var (file, head) in new[] { ("no_operators.tflite", 32L), ("dup_outputs.tflite", 512L), ("while_loop.tflite", 224L), ("unused_input.tflite", 464L) })
         {
-            var run = TflmRunner.Run(SharedCases.PathOf(file));
+            var run = TflmRunner.Run(CaseModels.PathOf(file));
             Assert.True(run.Ok, file + ": " + run);
             Assert.True(head == run.HeadBytes, $"{file}: head {run.HeadBytes} B, the cases README says {head} B");
         }

@@ -46,7 +46,8 @@ namespace {
 
 std::string g_log_partial;
 std::vector<std::string> g_log_lines;
-bool g_log_enabled = true;  // off while probing, so the log is the real run's only
+std::vector<std::string> g_probe_log;          // TFLM's lines while listing every refusal
+std::vector<std::string>* g_log_sink = &g_log_lines;
 
 void FlushLogLine() {
   std::string line;
@@ -54,12 +55,11 @@ void FlushLogLine() {
     if (c != '\r') line.push_back(c);
   }
   size_t start = line.find_first_not_of(" \t");
-  if (start != std::string::npos) g_log_lines.push_back(line.substr(start));
+  if (start != std::string::npos) g_log_sink->push_back(line.substr(start));
   g_log_partial.clear();
 }
 
 void AppendLog(const char* text) {
-  if (!g_log_enabled) return;
   for (const char* p = text; *p != '\0'; ++p) {
     if (*p == '\n') {
       FlushLogLine();
@@ -152,6 +152,10 @@ std::string ToJson(const Result& r) {
   for (size_t i = 0; i < g_log_lines.size(); ++i) {
     j += (i ? "," : "") + JsonString(g_log_lines[i]);
   }
+  j += "],\"probe_log\":[";
+  for (size_t i = 0; i < g_probe_log.size(); ++i) {
+    j += (i ? "," : "") + JsonString(g_probe_log[i]);
+  }
   j += "],\"unsupported_ops\":[";
   std::set<std::string> seen;
   bool first = true;
@@ -202,12 +206,22 @@ std::string ToJson(const Result& r) {
 // still says what happened, with the log so far, instead of the caller parsing nothing.
 const char* g_phase = "starting";
 const Result* g_finished_run = nullptr;  // set while probing: a crash then reports the real run
+std::vector<Refusal>* g_probe_refused = nullptr;  // what the probe found so far, for a crash report
 Refusal g_current = {-1, -1, "", ""};    // the operator whose kernel runs now (set by the Observe*)
 
 void OnFatalSignal(int signal_number) {
   Result r;
   if (g_finished_run != nullptr) {
     r = *g_finished_run;
+    if (g_probe_refused != nullptr) {
+      for (const Refusal& f : *g_probe_refused) {
+        bool known = false;
+        for (const Refusal& m : r.refused) known |= m.subgraph == f.subgraph && m.index == f.index;
+        if (!known) r.refused.push_back(f);
+      }
+    }
+    r.error += std::string(" (listing every refused operator crashed with signal ") +
+               std::to_string(signal_number) + " during " + g_phase + "; the list may be incomplete)";
   } else {
     r.error = std::string("crashed with signal ") + std::to_string(signal_number) + " (" +
               strsignal(signal_number) + ") during " + g_phase;
@@ -469,7 +483,10 @@ struct Observation {
   const tflite::Model* model = nullptr;
   std::vector<std::vector<const TFLMRegistration*>> kernels;  // [subgraph][operator]
   std::vector<std::vector<std::string>> op_names;
-  bool keep_going = false;  // probe: note a failing Prepare and continue with the next operator
+  // probe: note a failing Prepare or Eval and continue with the next operator; an operator
+  // already refused is not run again (its Eval would read state its Prepare never made).
+  bool keep_going = false;
+  tflite::SingleArenaBufferAllocator* buffers = nullptr;  // probe: rolled back after a failed Prepare
   std::vector<Refusal>* refused = nullptr;
   // Offsets, recorded at the first Invoke of each subgraph (the plan is committed by then).
   const uint8_t* head_start = nullptr;
@@ -495,10 +512,16 @@ TfLiteStatus ObservePrepare(TfLiteContext* context, TfLiteNode* node) {
   if (kernel == nullptr || kernel->prepare == nullptr) return kTfLiteOk;
   Refusal caller = g_current;  // IF/WHILE/CALL_ONCE run kernels from inside a kernel
   g_current = {s, i, g_observation->op_names[s][i], "prepare"};
+  // A Prepare that fails half-way leaves temporary tensors allocated, and TFLM then refuses every
+  // later allocation; the probe undoes the failed Prepare's arena bookkeeping to go on.
+  tflite::SingleArenaBufferAllocator* buffers = g_observation->keep_going ? g_observation->buffers : nullptr;
+  alignas(tflite::SingleArenaBufferAllocator) uint8_t saved[sizeof(tflite::SingleArenaBufferAllocator)];
+  if (buffers != nullptr) memcpy(saved, static_cast<void*>(buffers), sizeof(saved));
   TfLiteStatus status = kernel->prepare(context, node);
   g_current = caller;
   if (status != kTfLiteOk) {
     g_observation->refused->push_back({s, i, g_observation->op_names[s][i], "prepare"});
+    if (buffers != nullptr) memcpy(static_cast<void*>(buffers), saved, sizeof(saved));
     if (g_observation->keep_going) return kTfLiteOk;
   }
   return status;
@@ -525,14 +548,21 @@ TfLiteStatus ObserveInvoke(TfLiteContext* context, TfLiteNode* node) {
   int s, i;
   CurrentOperator(context, &s, &i);
   RecordOffsets(context, s);
-  const TFLMRegistration* kernel = g_observation->kernels[s][i];
+  Observation& o = *g_observation;
+  const TFLMRegistration* kernel = o.kernels[s][i];
   if (kernel == nullptr || kernel->invoke == nullptr) return kTfLiteOk;
+  if (o.keep_going) {
+    for (const Refusal& f : *o.refused) {
+      if (f.subgraph == s && f.index == i) return kTfLiteOk;
+    }
+  }
   Refusal caller = g_current;  // IF/WHILE/CALL_ONCE run kernels from inside a kernel
-  g_current = {s, i, g_observation->op_names[s][i], "invoke"};
+  g_current = {s, i, o.op_names[s][i], "invoke"};
   TfLiteStatus status = kernel->invoke(context, node);
   g_current = caller;
   if (status != kTfLiteOk) {
-    g_observation->refused->push_back({s, i, g_observation->op_names[s][i], "invoke"});
+    o.refused->push_back({s, i, o.op_names[s][i], "invoke"});
+    if (o.keep_going) return kTfLiteOk;
   }
   return status;
 }
@@ -705,11 +735,24 @@ std::vector<Refusal> Probe(const tflite::Model* model, size_t arena_bytes) {
   o.refused = &refused;
   o.keep_going = true;
   g_observation = &o;
+  g_probe_refused = &refused;
   Session session;
-  g_phase = "probing every operator";
-  g_log_enabled = false;
-  if (session.Open(model, resolver, arena_bytes, &ignored)) session.interpreter->AllocateTensors();
-  g_log_enabled = true;
+  g_log_sink = &g_probe_log;
+  g_phase = "probing every operator's Prepare";
+  bool opened = session.Open(model, resolver, arena_bytes, &ignored);
+  o.buffers = session.buffers;
+  if (opened && session.interpreter->AllocateTensors() == kTfLiteOk) {
+    // Eval too: some kernels refuse a type only there (CAST from uint8, cast.cc).
+    g_phase = "probing every operator's Eval";
+    for (size_t k = 0; k < session.interpreter->inputs_size(); ++k) {
+      TfLiteTensor* in = session.interpreter->input(k);
+      if (in != nullptr) FillInput(in, 0, static_cast<int>(k), InputRange(model, session.interpreter->inputs()[k]));
+    }
+    session.interpreter->Invoke();
+  }
+  if (!g_log_partial.empty()) FlushLogLine();
+  g_log_sink = &g_log_lines;
+  g_probe_refused = nullptr;
   return refused;
 }
 

@@ -59,15 +59,16 @@ public static class PlanCommand
     private static string Text(string path, ArenaPlan plan, ReuseSavings savings, bool verified)
     {
         var c = CultureInfo.InvariantCulture;
+        string N(long v) => v.ToString("N0", c);
         var lines = new List<string>
         {
-            $"{Path.GetFileName(path)}: arena {plan.ArenaBytes} B ({plan.Strategy}{(plan.ProvenMinimal ? ", proven minimal for this order" : "")}), align {plan.Alignment}",
-            $"  liveness peak {plan.PeakBytes} B, in-place-adjusted peak {plan.AdjustedPeakBytes} B, fragmentation {plan.Fragmentation.ToString("P1", c)}",
-            $"  TFLite Micro greedy arena {plan.TflmGreedyArenaBytes} B; verify: {(verified ? "ok" : "FAILED")}",
+            $"{Path.GetFileName(path)}: arena {N(plan.ArenaBytes)} B ({plan.Strategy}{(plan.ProvenMinimal ? ", proven minimal for this order" : "")}), align {plan.Alignment}",
+            $"  liveness peak {N(plan.PeakBytes)} B, in-place-adjusted peak {N(plan.AdjustedPeakBytes)} B, fragmentation {plan.Fragmentation.ToString("P1", c)}",
+            $"  TFLite Micro greedy arena {N(plan.TflmGreedyArenaBytes)} B; verify: {(verified ? "ok" : "FAILED")}",
             "  reuse      arena B   adjusted peak B   saved B",
         };
-        lines.AddRange(savings.Entries.Select(e => string.Create(c,
-            $"  {ReuseKindsText.Format(e.Reuse),-8} {e.ArenaBytes,9} {e.AdjustedPeakBytes,17} {e.SavedBytes,9}")));
+        lines.AddRange(savings.Entries.Select(e =>
+            $"  {ReuseKindsText.Format(e.Reuse),-8} {N(e.ArenaBytes),9} {N(e.AdjustedPeakBytes),17} {N(e.SavedBytes),9}"));
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }
 

@@ -155,7 +155,7 @@ internal static class ElementwiseInference
     {
         if (!dims.All(d => d.IsKnown)) return null;
         var shape = dims.Select(d => d.Value!.Value).ToArray();
-        if (shape.Aggregate(1L, (a, b) => a * b) > ConstValue.MaxElements) return null;
+        if (ConstValue.ElementCount(shape) > ConstValue.MaxElements) return null;
         var a = values[0];
         var b = values.Count > 1 ? values[1] : values[0];
         var (ai, bi) = (BroadcastIndex(a.Shape, shape), BroadcastIndex(b.Shape, shape));
@@ -203,7 +203,7 @@ internal static class ElementwiseInference
     /// <summary>All multi-indices of <paramref name="shape"/> in row-major order.</summary>
     public static IEnumerable<long[]> MultiIndices(long[] shape)
     {
-        long n = shape.Aggregate(1L, (a, b) => a * b);
+        long n = ConstValue.ElementCount(shape);
         var index = new long[shape.Length];
         for (long flat = 0; flat < n; flat++)
         {

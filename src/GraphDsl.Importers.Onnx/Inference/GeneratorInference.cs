@@ -35,7 +35,7 @@ internal static class GeneratorInference
             type = facts.Type!.Value;
             fill = facts.Value is { Count: > 0 } v ? v[0] : 0;
         }
-        long count = shape.Aggregate(1L, (a, b) => a * b);
+        long count = ConstValue.ElementCount(shape);
         var value = count <= ConstValue.MaxElements ? ConstValue.Of(type, shape, _ => fill) : null;
         return [TensorFacts.Known(type, shape) with { Value = value }];
     }
@@ -56,7 +56,7 @@ internal static class GeneratorInference
 
     public static TensorFacts[]? Size(InferenceContext c)
     {
-        var count = c.Input(0)?.KnownDims?.Aggregate(1L, (a, b) => a * b);
+        var count = c.Input(0)?.KnownDims is { } known ? ConstValue.ElementCount(known) : (long?)null;
         return [TensorFacts.Known(DataType.Int64, []) with { Value = count is { } n ? ConstValue.OfInts([], [n]) : null }];
     }
 

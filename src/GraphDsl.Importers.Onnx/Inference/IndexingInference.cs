@@ -28,7 +28,7 @@ internal static class IndexingInference
         var condition = c.Input(1)?.Value;
         if (x?.Dims is null || condition is null) return c.Fail("the output size depends on the condition (input 1), which is not a known constant");
         var axisAttribute = c.Attribute("axis");
-        var extent = x.Dims.Aggregate(1L, (a, d) => a * (d.Value ?? 0));
+        var extent = ConstValue.ElementCount(x.Dims.Select(d => d.Value ?? 0));
         long selected = Enumerable.Range(0, condition.Count).Count(i => condition[i] != 0 && (axisAttribute is not null || i < extent));
         if (axisAttribute is null) return [new TensorFacts(x.Type, [selected])];
         long axis = InferenceContext.Axis(axisAttribute.I, x.Rank);

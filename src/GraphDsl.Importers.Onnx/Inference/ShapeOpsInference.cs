@@ -28,8 +28,8 @@ internal static class ShapeOpsInference
         }
         if (inferred >= 0)
         {
-            var total = x.KnownDims?.Aggregate(1L, (a, b) => a * b);
-            long rest = dims.Where((d, i) => i != inferred).Aggregate(1L, (a, d) => d.Value is { } v ? a * v : -1);
+            var total = x.KnownDims is { } known ? ConstValue.ElementCount(known) : (long?)null;
+            long rest = dims.Where((d, i) => i != inferred).Any(d => !d.IsKnown) ? -1 : ConstValue.ElementCount(dims.Where((d, i) => i != inferred).Select(d => d.Value!.Value));
             if (total is null || rest <= 0) return c.Fail("cannot resolve -1: the input size is not known");
             dims[inferred] = total.Value / rest;
         }
@@ -48,7 +48,7 @@ internal static class ShapeOpsInference
     }
 
     private static Dim Product(IEnumerable<Dim> dims) =>
-        dims.Aggregate(Dim.Known(1), (a, d) => a.IsKnown && d.IsKnown ? Dim.Known(a.Value!.Value * d.Value!.Value) : Dim.Unknown);
+        dims.All(d => d.IsKnown) ? Dim.Known(ConstValue.ElementCount(dims.Select(d => d.Value!.Value))) : Dim.Unknown;
 
     public static TensorFacts[]? Transpose(InferenceContext c)
     {
@@ -116,12 +116,12 @@ internal static class ShapeOpsInference
         {
             // Row-major concatenation: for each outer index, append each part's block along axis.
             var shape = dims.Select(x => x.Value!.Value).ToArray();
-            long outer = shape.Take((int)axis).Aggregate(1L, (a, b) => a * b);
+            long outer = ConstValue.ElementCount(shape.Take((int)axis));
             var elements = new List<double>();
             for (long o = 0; o < outer; o++)
                 foreach (var p in parts)
                 {
-                    long block = p.Value!.Shape.Skip((int)axis).Aggregate(1L, (a, b) => a * b);
+                    long block = ConstValue.ElementCount(p.Value!.Shape.Skip((int)axis));
                     for (long i = 0; i < block; i++) elements.Add(p.Value[o * block + i]);
                 }
             value = ConstValue.Of(ranked.Type ?? DataType.Int64, shape, i => elements[i]);

@@ -23,7 +23,7 @@ internal static class GreedyScheduler
         var evaluator = new MoveEvaluator();
         var options = new List<MoveOption>();
         var order = new List<int>(structure.OperatorCount);
-        long peak = structure.BeforeFirstOperatorBytes;
+        long peak = structure.OrderIndependentBytes;
         while (!state.IsComplete)
         {
             evaluator.Evaluate(state, options);

@@ -11,9 +11,10 @@ namespace GraphDsl.Scheduling.Search;
 /// (a) it is available -- it lives from the start (graph input, or nobody writes it) or its
 /// producer is in S -- and it is still needed -- a graph output, or read by some operator not in
 /// S (X included); or (b) X produces it (and it does not live from the start).
-/// So step cost = resident(S) + produced(X), where resident(S) is the (a) part. The step before
-/// the first operator holds every tensor that lives from the start, whatever the order
-/// (<see cref="BeforeFirstOperatorBytes"/>); it enters the peak and the lower bound as a floor.
+/// So step cost = resident(S) + produced(X), where resident(S) is the (a) part. The steps before
+/// the first operator (inputs; untouched tensors) hold the same bytes whatever the order
+/// (<see cref="MemoryProfile.OrderIndependentBytes"/>); they enter the peak and the lower bound
+/// as a floor.
 /// </remarks>
 internal sealed class ScheduleStructure
 {
@@ -49,13 +50,13 @@ internal sealed class ScheduleStructure
     /// <summary>For each operator, how many predecessors are not lazy sources.</summary>
     public int[] EagerPredecessorCount { get; private init; } = [];
 
-    /// <summary>Bytes alive before the first operator in every order: the tensors that live from
-    /// the start (step -1 of <see cref="Liveness"/>).</summary>
-    public long BeforeFirstOperatorBytes { get; private init; }
+    /// <summary>The peak of the steps before the first operator, the same in every order
+    /// (<see cref="MemoryProfile.OrderIndependentBytes"/>).</summary>
+    public long OrderIndependentBytes { get; private init; }
 
     /// <summary>No order has a smaller peak: the inputs and produced tensors of one operator plus
     /// the tensors alive during every step (graph inputs that are also outputs), or
-    /// <see cref="BeforeFirstOperatorBytes"/> when that is more.</summary>
+    /// <see cref="OrderIndependentBytes"/> when that is more.</summary>
     public long StepLowerBound { get; private init; }
 
     /// <summary>Builds the structure, or returns null when the precedence has a cycle.</summary>
@@ -73,13 +74,11 @@ internal sealed class ScheduleStructure
         if (!IsAcyclic(predecessors, successors)) return null;
 
         var fromStart = new bool[tensors];
-        long beforeFirst = 0, alwaysAlive = 0;
+        long alwaysAlive = 0, floor = MemoryProfile.OrderIndependentBytes(problem);
         for (int t = 0; t < tensors; t++)
         {
             fromStart[t] = problem.LivesFromStart(t);
-            if (!fromStart[t]) continue;
-            beforeFirst += problem.Size[t];
-            if (problem.IsGraphOutput[t]) alwaysAlive += problem.Size[t];
+            if (fromStart[t] && problem.IsGraphOutput[t]) alwaysAlive += problem.Size[t];
         }
         var produced = new int[n][];
         var producedBytes = new long[n];
@@ -92,7 +91,7 @@ internal sealed class ScheduleStructure
         for (int op = 0; op < n; op++)
             lazy[op] = problem.OperatorInputs[op].Length == 0 && successors[op].Length > 0
                 && produced[op].All(t => problem.IsGraphOutput[t] || problem.Consumers[t].Any(c => c != op));
-        long stepBound = beforeFirst;
+        long stepBound = floor;
         for (int op = 0; op < n; op++)
         {
             long bytes = alwaysAlive + producedBytes[op];
@@ -112,7 +111,7 @@ internal sealed class ScheduleStructure
             IsLazySource = lazy,
             LazySourcesOf = predecessors.Select(ps => ps.Where(p => lazy[p]).ToArray()).ToArray(),
             EagerPredecessorCount = predecessors.Select(ps => ps.Count(p => !lazy[p])).ToArray(),
-            BeforeFirstOperatorBytes = beforeFirst,
+            OrderIndependentBytes = floor,
             StepLowerBound = stepBound,
         };
     }

@@ -50,7 +50,10 @@ public static class ArenaAnnotations
             },
             tflm.Note,
             p.EstimateSummary,
-            TflmCalibration.ShortCommit);
+            TflmCalibration.ShortCommit)
+        {
+            StoredParts = (tflm.Stored.ActivationBytes, tflm.Stored.ScratchBytes),
+        };
     }
 
     /// <summary>The placement written in <paramref name="graph"/>'s annotations, or null when the

@@ -33,6 +33,9 @@ public sealed record ArenaPlanSummary(long ArenaBytes, long PeakBytes, long Adju
 public sealed record TflmArenaSummary(long HeadBytes, long ActivationBytes, long ScratchBytes, long? PersistentBytes,
     long? ArenaBytes, long StoredHeadBytes, long? StoredArenaBytes, string OfflinePlan, string? Note, string? Estimate, string Commit)
 {
+    /// <summary>Activations and scratch of TFLM's own plan of the input (the stored head's parts).</summary>
+    public (long Activations, long Scratch)? StoredParts { get; init; }
+
     /// <summary><see cref="OfflinePlan"/> when the written model carries no offline plan.</summary>
     public const string NoOfflinePlan = "none";
 }
@@ -80,6 +83,11 @@ public static class ArenaAnnotation
             if (t.ArenaBytes is { } total) fields.Add(("tflm_arena_bytes", total));
             fields.Add(("tflm_stored_head_bytes", t.StoredHeadBytes));
             if (t.StoredArenaBytes is { } storedTotal) fields.Add(("tflm_stored_arena_bytes", storedTotal));
+            if (t.StoredParts is var (storedActivations, storedScratch))
+            {
+                fields.Add(("tflm_stored_activation_bytes", storedActivations));
+                fields.Add(("tflm_stored_scratch_bytes", storedScratch));
+            }
             fields.Add(("tflm_offline_plan", t.OfflinePlan));
             if (t.Note is { } note) fields.Add(("tflm_note", note));
             if (t.Estimate is { } estimate) fields.Add(("tflm_estimate", estimate));
@@ -112,7 +120,10 @@ public static class ArenaAnnotation
         return new TflmArenaSummary(head, Int(f, "tflm_activation_bytes") ?? head, Int(f, "tflm_scratch_bytes") ?? 0,
             Int(f, "tflm_persistent_bytes"), Int(f, "tflm_arena_bytes"), Int(f, "tflm_stored_head_bytes") ?? head,
             Int(f, "tflm_stored_arena_bytes"), Text(f, "tflm_offline_plan") ?? "graphdsl", Text(f, "tflm_note"),
-            Text(f, "tflm_estimate"), Text(f, "tflm_commit") ?? "");
+            Text(f, "tflm_estimate"), Text(f, "tflm_commit") ?? "")
+        {
+            StoredParts = Int(f, "tflm_stored_activation_bytes") is { } a && Int(f, "tflm_stored_scratch_bytes") is { } s ? (a, s) : null,
+        };
     }
 
     /// <summary>The tensor's <c>@arena</c>; either field null when missing or malformed.</summary>

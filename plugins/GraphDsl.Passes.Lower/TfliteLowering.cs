@@ -13,6 +13,13 @@ internal static class TfliteLowering
 {
     public static byte[]? Rewrite(byte[] original, LoweringPlan plan, string path, DiagnosticBag diagnostics)
     {
+        // TFLM reads the offline plan as int32 offsets (micro_allocation_info.cc): an arena past
+        // 2^31 - 1 bytes (tensors of up to 2^31 - 1 bytes each, side by side) cannot be written.
+        if (plan.Placements.FirstOrDefault(p => p.End > int.MaxValue) is { } beyond)
+        {
+            diagnostics.Report(LoweringDiagnostics.ArenaBeyondInt32, new ModelLocation(path, "subgraph0"), plan.Graph.Name, beyond.Name, beyond.End);
+            return null;
+        }
         var result = TfliteRewriter.TryRewrite(original, path, plan.Order, plan.WritesOfflinePlan ? plan.OffsetsByTensorIndex() : null);
         diagnostics.AddRange(result.Diagnostics);
         return result.Bytes;

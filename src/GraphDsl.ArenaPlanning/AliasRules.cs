@@ -44,7 +44,7 @@ internal sealed class AliasRules
         int producer = _problem.Producer[t];
         if (producer < 0) return "nothing writes it";
         var op = _problem.Graph.Operators[producer];
-        if (!ReusableOperators.Views.Contains(op.OpType)) return $"{op.OpType} is not a view operator";
+        if (!ReusableOperators.IsView(op)) return $"{op.OpType} is not a view operator";
         if (op.Inputs.Count == 0 || op.Inputs[0] != _problem.TensorName(of)) return "the other tensor is not the view's first operand";
         return _problem.Size[t] == _problem.Size[of] ? null : "sizes differ";
     }

@@ -12,8 +12,9 @@ namespace GraphDsl.ArenaPlanning;
 /// activations by offset and sweeping with the set of byte ranges still open, instead of the
 /// planners' gap search. Alias edges are checked one by one against the rules documented on
 /// <see cref="ReuseAnalysis"/>; only edges that pass connect activations into families whose
-/// members may share bytes. Offsets of aliased activations need not be aligned (a concat slice
-/// starts wherever the previous input ends); buffer roots must be.
+/// members may share bytes. Buffer roots and graph inputs and outputs must sit at multiples of the
+/// arena alignment; an aliased activation (a concat slice starts wherever the previous input ends)
+/// at a multiple of its element size.
 /// </remarks>
 public static class ArenaPlanVerifier
 {
@@ -62,8 +63,12 @@ public static class ArenaPlanVerifier
         }
 
         for (int t = 0; t < problem.TensorCount; t++)
-            if (placed[t] && !aliased[t] && Start(t) % layout.Alignment != 0)
-                found.Add(Diagnostic.Create(ArenaDiagnostics.Misaligned, at[t], Name(t), Start(t), layout.Alignment));
+        {
+            long required = !aliased[t] || problem.IsGraphInput[t] || problem.IsGraphOutput[t]
+                ? layout.Alignment : ReuseAnalysis.ElementBytes(problem, t);
+            if (placed[t] && Start(t) % required != 0)
+                found.Add(Diagnostic.Create(ArenaDiagnostics.Misaligned, at[t], Name(t), Start(t), required));
+        }
 
         // Sweep by offset: 'open' holds the activations whose bytes reach past the current start.
         var open = new List<int>();

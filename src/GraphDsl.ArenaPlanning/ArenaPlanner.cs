@@ -81,7 +81,7 @@ public static class ArenaPlanner
         var own = TflmArenaModel.Compute(model, mainOrder: order);
         var baseline = TflmBaseline(problem, liveness, separate, own, options.Alignment, cancellation);
 
-        var assignment = ReuseAnalysis.Compute(problem, order, liveness, options.Reuse);
+        var assignment = ReuseAnalysis.Compute(problem, order, liveness, options.Reuse, options.Alignment);
         var placement = strategy.Place(assignment.Buffers, options.Alignment, cancellation);
         var reuse = options.Reuse;
         if (strategy is AutoStrategy && reuse != ReuseKinds.None && placement.ArenaBytes > peak)

@@ -31,6 +31,11 @@ public static class ReusableOperators
         "CONCATENATION", "Concat",
     };
 
+    /// <summary>True when the output is the first input reinterpreted: a view operator, or a
+    /// concatenation of a single input (an identity copy, which TFLite converters leave behind).</summary>
+    public static bool IsView(Operator op) =>
+        Views.Contains(op.OpType) || (Concats.Contains(op.OpType) && op.Inputs.Count == 1 && op.Inputs[0] is not null);
+
     /// <summary>The concat axis, normalized to 0..rank-1, or null when absent or out of range.</summary>
     public static int? ConcatAxis(Operator op, int rank)
     {

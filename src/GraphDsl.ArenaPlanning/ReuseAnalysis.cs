@@ -10,8 +10,8 @@ namespace GraphDsl.ArenaPlanning;
 /// activation that owns its bytes, and a buffer lives from its first member's first step to its
 /// last member's last step. Soundness rules, each re-checked by <see cref="ArenaPlanVerifier"/>:
 /// <list type="bullet">
-/// <item>View: the output is the first operand reinterpreted (equal byte size). Neither is ever
-/// written again, so they may be read side by side.</item>
+/// <item>View: the output is the first operand reinterpreted (equal byte size; a single-input
+/// concatenation is one too). Neither is ever written again, so they may be read side by side.</item>
 /// <item>In-place: an elementwise operator writes output element i after reading input element i
 /// only, so writing over an input of identical byte size and element width is safe when nothing
 /// else needs that input's bytes afterwards: every activation of its buffer must be dead after this
@@ -28,13 +28,20 @@ namespace GraphDsl.ArenaPlanning;
 /// lives for the union of its members' lifetimes, nothing else is placed over a slice before its
 /// producer writes it or after the concat output dies.</item>
 /// </list>
+/// Alignment: buffer roots are placed at multiples of the arena alignment; a tensor inside a
+/// buffer sits at its root's offset plus its offset in the buffer. Every tensor must sit at a
+/// multiple of its element size (kernels access int32/float data through typed pointers, which
+/// Cortex-M0 cores fault on when unaligned), and graph inputs and outputs at a multiple of the
+/// arena alignment, as TFLite Micro aligns every buffer it hands to the application
+/// (<c>MicroArenaBufferAlignment()</c>, 16 B). A reuse that would break this is not made.
 /// </remarks>
 public static class ReuseAnalysis
 {
-    public static BufferAssignment Compute(MemoryProblem problem, IReadOnlyList<int> order, Liveness liveness, ReuseKinds kinds)
+    /// <param name="alignment">The arena alignment in bytes (graph inputs and outputs stay on it).</param>
+    public static BufferAssignment Compute(MemoryProblem problem, IReadOnlyList<int> order, Liveness liveness, ReuseKinds kinds, long alignment = 16)
     {
         if (kinds == ReuseKinds.None) return BufferAssignment.Separate(problem, liveness);
-        var trees = new BufferTrees(problem, liveness);
+        var trees = new BufferTrees(problem, liveness, alignment);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int t = 0; t < problem.TensorCount; t++) ids.TryAdd(problem.TensorName(t), t);
         var aliases = new List<TensorAlias>();
@@ -54,8 +61,9 @@ public static class ReuseAnalysis
             if (!trees.IsAlone(output) || problem.IsGraphInput[output]) continue;
             var operands = op.Inputs.Select(i => i is not null && ids.TryGetValue(i, out var id) ? id : -1).ToArray();
 
-            if (kinds.HasFlag(ReuseKinds.Views) && ReusableOperators.Views.Contains(op.OpType)
-                && operands.Length > 0 && operands[0] >= 0 && problem.Size[operands[0]] == problem.Size[output])
+            if (kinds.HasFlag(ReuseKinds.Views) && ReusableOperators.IsView(op)
+                && operands.Length > 0 && operands[0] >= 0 && problem.Size[operands[0]] == problem.Size[output]
+                && trees.Fits(output, operands[0], 0))
             {
                 trees.Attach(output, operands[0], 0);
                 Alias(new TensorAlias(output, operands[0], 0, AliasReason.View));
@@ -89,6 +97,7 @@ public static class ReuseAnalysis
             int root = trees.RootOf(input);
             if (trees.LastStep(root) != step || trees.Members(root).Any(m => problem.IsGraphInput[m] || problem.IsGraphOutput[m]))
                 continue;
+            if (!trees.Fits(output, input, 0)) continue;
             // Another operand in the same buffer would be read from bytes being overwritten.
             if (operands.Any(o => o >= 0 && o != input && trees.RootOf(o) == root)) continue;
             return input;
@@ -114,11 +123,12 @@ public static class ReuseAnalysis
         var slices = ContiguousConcatSlices(problem, op, operands, output);
         if (slices is null) return null;
         var roots = new HashSet<int>();
-        foreach (var input in operands)
+        for (int i = 0; i < operands.Length; i++)
         {
+            int input = operands[i];
             int root = trees.RootOf(input);
             if (root == output || !roots.Add(root) || trees.OffsetInRoot(input) != 0 || problem.Size[root] != problem.Size[input]
-                || InsideConcat(input, parent))
+                || InsideConcat(input, parent) || !trees.Fits(root, output, slices[i]))
                 return null;
         }
         return slices;
@@ -153,6 +163,11 @@ public static class ReuseAnalysis
         return at == problem.Size[output] ? slices : null;
     }
 
+    /// <summary>Bytes of one element of the activation in the arena (at least 1): the alignment its
+    /// kernels need.</summary>
+    public static long ElementBytes(MemoryProblem problem, int t) =>
+        Math.Max(1, (problem.Graph.Tensors[problem.Tensors[t]].Type.ElementType.BitsPerElement() + 7) / 8);
+
     /// <summary>The buffers under construction: each activation's root and offset in it.</summary>
     private sealed class BufferTrees
     {
@@ -164,10 +179,13 @@ public static class ReuseAnalysis
         private readonly int[] _first;
         private readonly int[] _last;
 
-        public BufferTrees(MemoryProblem problem, Liveness liveness)
+        private readonly long _alignment;
+
+        public BufferTrees(MemoryProblem problem, Liveness liveness, long alignment)
         {
             _problem = problem;
             _liveness = liveness;
+            _alignment = alignment;
             int n = problem.TensorCount;
             _root = Enumerable.Range(0, n).ToArray();
             _offset = new long[n];
@@ -181,6 +199,20 @@ public static class ReuseAnalysis
         public IReadOnlyList<int> Members(int root) => _members[root];
         public int LastStep(int root) => _last[root];
         public bool IsAlone(int t) => _root[t] == t && _members[t].Count == 1;
+
+        /// <summary>True when moving the buffer rooted at <paramref name="root"/> to
+        /// <paramref name="offset"/> bytes after <paramref name="host"/> keeps every member aligned
+        /// (rules in the remarks of <see cref="ReuseAnalysis"/>; the host's root is aligned).</summary>
+        public bool Fits(int root, int host, long offset)
+        {
+            long shift = _offset[host] + offset;
+            foreach (var m in _members[root])
+            {
+                long required = _problem.IsGraphInput[m] || _problem.IsGraphOutput[m] ? _alignment : ElementBytes(_problem, m);
+                if ((shift + _offset[m]) % required != 0) return false;
+            }
+            return true;
+        }
 
         /// <summary>Moves the whole buffer rooted at <paramref name="root"/> into the buffer of
         /// <paramref name="host"/>, <paramref name="offset"/> bytes after <paramref name="host"/>.</summary>

@@ -24,6 +24,7 @@ internal sealed class OnnxGraphBuilder
         "If", "Loop", "Scan",
     };
 
+    private readonly List<string> _assumedDims = [];
     private readonly ModelProto _model;
     private readonly string _path;
     private readonly OnnxImportOptions _options;
@@ -77,7 +78,14 @@ internal sealed class OnnxGraphBuilder
         var tensors = BuildTensors(graph, inputs, operators);
         CheckSizes(tensors);
         var irGraph = new Graph(graph.Name, tensors.ToEquatableArray(), operators.ToEquatableArray(),
-            inputs.ToEquatableArray(), graph.Output.Select(o => o.Name).ToEquatableArray()) { Origin = Where("graph") };
+            inputs.ToEquatableArray(), graph.Output.Select(o => o.Name).ToEquatableArray())
+        {
+            Origin = Where("graph"),
+            // Sizes taken for dynamic dims travel with the graph, so the JSON, the C header and
+            // the report say under which assumption their figures hold (not only stderr).
+            Attributes = _assumedDims.Count == 0 ? AttributeMap.Empty
+                : AttributeMap.From(("assumed_dims", new AttributeValue.List(_assumedDims.Select(a => (AttributeValue)a).ToEquatableArray()))),
+        };
         // A --dim for a name the model does not have is a typo, not a no-op.
         foreach (var name in _options.DimValues.Keys.Where(n => !_dimParams.Contains(n)).Order(StringComparer.Ordinal))
             _diagnostics.Report(OnnxDiagnostics.UnknownDim, Where(""), name,
@@ -178,6 +186,7 @@ internal sealed class OnnxGraphBuilder
             {
                 var symbol = d.HasDimParam ? d.DimParam : "?";
                 _diagnostics.Report(OnnxDiagnostics.DynamicDimDefaulted, Where($"input '{vi.Name}'"), vi.Name, i, symbol, _options.DefaultDynamicDim);
+                _assumedDims.Add(string.Create(CultureInfo.InvariantCulture, $"{vi.Name} dim {i} ('{symbol}') = {_options.DefaultDynamicDim}"));
                 dims[i] = _options.DefaultDynamicDim;
             }
             else dims[i] = d.HasDimParam ? Dim.Named(d.DimParam) : Dim.Unknown;
@@ -231,7 +240,7 @@ internal sealed class OnnxGraphBuilder
             inputs.Add(f);
         }
         var domain = node.Domain == "ai.onnx" ? "" : node.Domain;
-        var infer = OperatorInference.Find(domain, node.OpType);
+        var infer = OperatorInference.Find(domain, Operator.CanonicalType(node.OpType));
         TensorFacts[]? outputs = null;
         string reason;
         if (infer is null)
@@ -306,7 +315,7 @@ internal sealed class OnnxGraphBuilder
             if (attributes.All(e => e.Key != a.Name)) attributes.Add(KeyValuePair.Create(a.Name, ConvertAttribute(a)));
         if (node.Domain is { Length: > 0 } d && d != "ai.onnx" && attributes.All(e => e.Key != "domain"))
             attributes.Add(KeyValuePair.Create("domain", (AttributeValue)d));
-        return new Operator(node.OpType,
+        return new Operator(Operator.CanonicalType(node.OpType),
             node.Input.Select(i => i.Length == 0 ? null : i).ToEquatableArray(),
             node.Output.Select(o => o.Length == 0 ? null : o).ToEquatableArray())
         {

@@ -27,6 +27,8 @@ public static class IrVerifier
     public static readonly DiagnosticDescriptor ProducedConstant = new("GD1108", Severity.Error, "constant tensor '{0}' is written by operator {1}");
     public static readonly DiagnosticDescriptor DuplicateGraph = new("GD1109", Severity.Error, "graph name '{0}' is used twice");
     public static readonly DiagnosticDescriptor BadTensorSize = new("GD1110", Severity.Error, "tensor '{0}' cannot be planned: {1} ({2})");
+    public static readonly DiagnosticDescriptor UntypedResult = new("GD1111", Severity.Error,
+        "the result '{0}' of operator {1} has no type: write '{0}: TYPE = {2}(...)' (e.g. {0}: f32[1,8]) or declare 'tensor {0}: TYPE'");
 
     public static IReadOnlyList<Diagnostic> Verify(Model model)
     {
@@ -96,15 +98,19 @@ public static class IrVerifier
 
         private void Operands()
         {
+            // An undeclared name that some operator writes is one mistake (its result has no
+            // type), reported once at the writer, not again at every reader.
+            var untyped = graph.Operators.SelectMany(o => o.PresentOutputs).Where(n => !_tensorIndex.ContainsKey(n)).ToHashSet(StringComparer.Ordinal);
             for (int op = 0; op < graph.Operators.Count; op++)
             {
                 var o = graph.Operators[op];
                 foreach (var input in o.PresentInputs)
-                    if (!_tensorIndex.ContainsKey(input)) Report(Diagnostic.Create(UndefinedTensor, OperatorLocation(op), "operator " + Describe(op), input, graph.Name));
+                    if (!_tensorIndex.ContainsKey(input) && !untyped.Contains(input))
+                        Report(Diagnostic.Create(UndefinedTensor, OperatorLocation(op), "operator " + Describe(op), input, graph.Name));
                 foreach (var output in o.PresentOutputs)
                 {
                     if (!_tensorIndex.TryGetValue(output, out var ti))
-                        Report(Diagnostic.Create(UndefinedTensor, OperatorLocation(op), "operator " + Describe(op), output, graph.Name));
+                        Report(Diagnostic.Create(UntypedResult, OperatorLocation(op), output, Describe(op), o.OpType));
                     else if (graph.Tensors[ti].Kind == TensorKind.Constant)
                         Report(Diagnostic.Create(ProducedConstant, OperatorLocation(op), output, Describe(op)));
                     if (o.Inputs.Contains(output)) Report(Diagnostic.Create(OutputIsInput, OperatorLocation(op), Describe(op), output));

@@ -5,6 +5,12 @@ namespace GraphDsl.Ir;
 /// optional operand (written <c>_</c>), which keeps operand positions stable.</remarks>
 public sealed record Operator(string OpType, EquatableArray<string?> Inputs, EquatableArray<string?> Outputs)
 {
+    /// <summary>The operator type without the ONNX default-domain prefix: <c>ai.onnx.Concat</c>
+    /// is <c>Concat</c> (ONNX's default domain is "" or "ai.onnx", onnx.proto), so every rule keyed
+    /// by type sees one spelling. Other qualified types (<c>com.microsoft.X</c>) are kept.</summary>
+    public static string CanonicalType(string opType) =>
+        opType.StartsWith("ai.onnx.", StringComparison.Ordinal) && opType.Length > 8 && opType.IndexOf('.', 8) < 0 ? opType[8..] : opType;
+
     /// <summary>Optional name from the source model (ONNX node name); not required to be unique.</summary>
     public string? Name { get; init; }
 

@@ -26,6 +26,9 @@ public static class CHeaderEmitter
           .Append("#define ").Append(guard).Append("\n\n")
           .Append("#include <stdint.h>\n\n");
 
+        if (OptimizationSummary.AssumedDimsOf(plan.Graph) is { Count: > 0 } assumed)
+            sb.Append("/* Planned for dynamic dimensions taken as: ").Append(CIdentifier.Comment(string.Join(", ", assumed)))
+              .Append(".\n   Other sizes need another plan (graphdsl ... --dim NAME=N). */\n");
         Define(sb, prefix + "_ARENA_SIZE", plan.ArenaBytes, "bytes of the activation arena");
         if (ArenaAnnotation.Tflm(graph) is { } tflm)
         {
@@ -63,7 +66,10 @@ public static class CHeaderEmitter
         Table(sb, prefix + "_ACTIVATION_SIZES_INIT", plan.Placements.Select(p => (p.Size, (string?)null)));
         sb.Append('\n');
 
-        sb.Append("/* Execution schedule: the operator index (position in the source model) run at each step.\n")
+        sb.Append("/* Execution schedule: the index of the operator run at each step, counted in the imported\n")
+          .Append(" * graph's stored order: for .tflite the operator's index in the main subgraph; for .onnx the\n")
+          .Append(" * node's position among the nodes kept as operators (Constant nodes and nodes folded into\n")
+          .Append(" * constants are not counted).\n")
           .Append(" *   static const uint16_t schedule[] = ").Append(prefix).Append("_SCHEDULE_INIT; */\n");
         Table(sb, prefix + "_SCHEDULE_INIT", plan.Order.Select(op =>
         {

@@ -23,4 +23,7 @@ public static class LoweringDiagnostics
 
     public static readonly DiagnosticDescriptor OnnxNodeMismatch = new("GD3508", Severity.Error,
         "Cannot rewrite the ONNX model: operator '{0}' matches no node of the file's graph (outputs {1}).");
+
+    public static readonly DiagnosticDescriptor ArenaBeyondInt32 = new("GD3509", Severity.Error,
+        "Cannot write the offline memory plan of graph '{0}': tensor '{1}' ends at arena byte {2}, beyond the int32 offsets of TFLite Micro's OfflineMemoryAllocation metadata (at most 2147483647).");
 }

@@ -14,6 +14,8 @@ namespace GraphDsl.Lowering;
 /// <param name="LowerBoundBytes">No order needs less: the largest inputs-plus-outputs of one operator.</param>
 /// <param name="OrderProvenOptimal">True when the order search proved no order has a lower peak.</param>
 /// <param name="SearchMs">Time the order search took, when it reported it.</param>
+/// <param name="AssumedDims">Sizes the importer took for dynamic dimensions (<c>x dim 2 ('h') = 1</c>):
+/// the figures hold for those sizes only.</param>
 public sealed record OptimizationSummary(
     string Model,
     int Operators,
@@ -22,8 +24,15 @@ public sealed record OptimizationSummary(
     MemoryFigures Stored,
     MemoryFigures Optimized,
     bool? OrderProvenOptimal,
-    double? SearchMs)
+    double? SearchMs,
+    IReadOnlyList<string>? AssumedDims = null)
 {
+    /// <summary>The <c>assumed_dims</c> attribute an importer put on the graph (dynamic dims it sized).</summary>
+    public static IReadOnlyList<string> AssumedDimsOf(Graph graph) =>
+        graph.Attributes["assumed_dims"] is AttributeValue.List list
+            ? list.Items.OfType<AttributeValue.Str>().Select(s => s.Value).ToArray()
+            : [];
+
     /// <summary>Reads the figures from two planned copies of the main graph: <paramref name="stored"/>
     /// with an arena plan for the stored order, <paramref name="optimized"/> with <c>@order</c>,
     /// <c>@order_search</c> and an arena plan for that order. Peaks come from the shared
@@ -52,7 +61,8 @@ public sealed record OptimizationSummary(
                 TflmBreakdown = tflm is null ? null : (tflm.ActivationBytes, tflm.ScratchBytes, tflm.PersistentBytes),
             },
             search?.ProvenOptimal,
-            search?.SearchMs)
+            search?.SearchMs,
+            AssumedDimsOf(stored))
         {
             Tflm = tflm,
         };
@@ -113,6 +123,7 @@ public sealed record OptimizationSummary(
             ["operators"] = Operators,
             ["activation_tensors"] = ActivationTensors,
             ["lower_bound_bytes"] = LowerBoundBytes,
+            ["assumed_dims"] = new JsonArray((AssumedDims ?? []).Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
             ["stored"] = Figures(Stored),
             ["optimized"] = optimized,
             ["saved"] = new JsonObject

@@ -43,6 +43,8 @@ public static class HtmlReport
         Fact(sb, "graph", stored.Name);
         Fact(sb, "operators", Num(summary.Operators));
         Fact(sb, "activation tensors", Num(summary.ActivationTensors));
+        if (summary.AssumedDims is { Count: > 0 } assumed)
+            Fact(sb, "dynamic dimensions taken as (figures hold for these sizes only; set with --dim NAME=N)", string.Join(", ", assumed));
         Fact(sb, "lower bound (largest single operator)", Num(summary.LowerBoundBytes) + " B");
         if (summary.OrderProvenOptimal is { } proven) Fact(sb, "order proven optimal", proven ? "yes" : "no");
         if (summary.SearchMs is { } ms) Fact(sb, "order search time", ms.ToString("0.#", CultureInfo.InvariantCulture) + " ms");

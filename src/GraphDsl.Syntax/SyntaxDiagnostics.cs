@@ -14,6 +14,7 @@ public static class SyntaxDiagnostics
     public static readonly DiagnosticDescriptor FloatOutOfRange = new("GD0005", Severity.Error, "number '{0}' is outside the 64-bit float range; write inf or -inf");
     public static readonly DiagnosticDescriptor OddHexDigits = new("GD0006", Severity.Error, "bytes literal has an odd number of hex digits");
     public static readonly DiagnosticDescriptor TooManyErrors = new("GD0007", Severity.Error, "too many syntax errors; stopped after {0}");
+    public static readonly DiagnosticDescriptor KeywordAsName = new("GD0009", Severity.Error, "'{0}' is a keyword of the graph language; a name spelled like it must be quoted: \"{0}\"");
     public static readonly DiagnosticDescriptor Unreadable = new("GD0008", Severity.Error, "the text could not be parsed: {0}");
 
     public static readonly DiagnosticDescriptor UnknownElementType = new("GD1001", Severity.Error, "unknown element type '{0}'; expected one of {1}");

@@ -35,8 +35,40 @@ internal sealed class SyntaxErrorListener : IAntlrErrorListener<int>, IAntlrErro
     public void SyntaxError(TextWriter output, IRecognizer recognizer, IToken offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
     {
         var length = offendingSymbol is { Type: not TokenConstants.EOF } t ? Math.Max(1, t.StopIndex - t.StartIndex + 1) : 1;
-        Report(SyntaxDiagnostics.SyntaxError, line, charPositionInLine, length, Rephrase(msg));
+        var text = Rephrase(msg);
+        // A keyword where a name is expected: the name must be quoted ("q").
+        if (offendingSymbol is { } keyword && IsKeyword(keyword) && msg.Contains("ID", StringComparison.Ordinal))
+        {
+            Report(SyntaxDiagnostics.KeywordAsName, line, charPositionInLine, length, keyword.Text);
+            return;
+        }
+        // Something missing at the end of a line (a ')' say) is found only at the next token,
+        // often on a later line: report it right after the last token before it.
+        if (msg.StartsWith("mismatched input", StringComparison.Ordinal) || msg.StartsWith("missing", StringComparison.Ordinal)
+            || msg.StartsWith("extraneous input", StringComparison.Ordinal))
+        {
+            if (recognizer is Parser parser && offendingSymbol is { Type: not TokenConstants.EOF } found && parser.InputStream is ITokenStream tokens
+                && found.TokenIndex > 0 && PreviousOnChannel(tokens, found.TokenIndex) is { } previous && previous.Line < found.Line)
+            {
+                int endColumn = previous.Column + Math.Max(1, previous.StopIndex - previous.StartIndex + 1);
+                Report(SyntaxDiagnostics.SyntaxError, previous.Line, endColumn, 1,
+                    Regex.Replace(text, "^unexpected (.*); expected (.*)$", "expected $2 at the end of the line (found $1 on line " + found.Line + ")"));
+                return;
+            }
+        }
+        Report(SyntaxDiagnostics.SyntaxError, line, charPositionInLine, length, text);
     }
+
+    private static IToken? PreviousOnChannel(ITokenStream tokens, int index)
+    {
+        for (int i = index - 1; i >= 0; i--)
+            if (tokens.Get(i) is { Channel: TokenConstants.DefaultChannel } t) return t;
+        return null;
+    }
+
+    /// <summary>Words the lexer makes keywords (model, graph, q, ...): letters only and not an identifier token.</summary>
+    private static bool IsKeyword(IToken token) =>
+        token.Type is not (TokenConstants.EOF or Generated.GraphDslLexer.ID) && token.Text is { Length: > 0 } w && w.All(char.IsAsciiLetterLower);
 
     private void Report(Ir.Diagnostics.DiagnosticDescriptor descriptor, int line, int column, int length, string arg)
     {

@@ -10,4 +10,7 @@ internal sealed record BenchmarkReport(
     TimeSpan Duration,
     BenchmarkSettings Settings,
     IReadOnlyList<CorpusRow> Corpus,
-    IReadOnlyList<ScaleRow> Scale);
+    IReadOnlyList<ScaleRow> Scale,
+    IReadOnlyList<TflmRow> Tflm,
+    string TflmCommit,
+    string? TflmUnavailable);

@@ -33,6 +33,9 @@ internal sealed record BenchmarkSettings
 
     public bool RunScale { get; init; } = true;
 
+    /// <summary>Run every .tflite and its optimize output on TFLM (tools/tflm-runner).</summary>
+    public bool RunTflm { get; init; } = true;
+
     /// <summary>Run the BenchmarkDotNet micro-benchmarks instead of the tables.</summary>
     public bool BenchmarkDotNet { get; init; }
 
@@ -50,7 +53,7 @@ internal sealed record BenchmarkSettings
           --scale-sizes A,B,...    operator counts of the generated graphs (default 100,250,500,1000)
           --order-budget-s S       order-search time budget in seconds (default 10)
           --arena-budget-ms MS     CP-SAT budget of the arena planner (default 1000)
-          --no-scale | --no-corpus skip a section
+          --no-scale | --no-corpus | --no-tflm   skip a section
           --bdn                    run the BenchmarkDotNet micro-benchmarks instead (slow)
         """;
 
@@ -80,6 +83,7 @@ internal sealed record BenchmarkSettings
                     break;
                 case "--no-scale": s = s with { RunScale = false }; break;
                 case "--no-corpus": s = s with { RunCorpus = false }; break;
+                case "--no-tflm": s = s with { RunTflm = false }; break;
                 case "--bdn": s = s with { BenchmarkDotNet = true }; break;
                 default:
                     if (a.StartsWith('-')) problem ??= $"unknown option '{a}'";

@@ -33,6 +33,16 @@ internal static class CsvReport
                     c.ConcatSaved, c.AllSaved, c.Strategy, c.VerifierFindings, c.FirstFinding,
                 }))));
         }
+        if (r.Tflm.Count > 0)
+        {
+            File.WriteAllText(Path.Combine(folder, "tflm.csv"), Csv(
+                ["model", "tflm_commit", "head_before_bytes", "head_after_bytes", "arena_used_before_bytes", "arena_used_after_bytes",
+                    "outputs_identical", "seeds", "optimize_ms", "refused", "error"],
+                r.Tflm.Select(x => new object?[]
+                {
+                    x.Model, r.TflmCommit, x.HeadBefore, x.HeadAfter, x.UsedBefore, x.UsedAfter, x.OutputsIdentical, x.Seeds, x.OptimizeMs, x.Refused, x.Error,
+                })));
+        }
         if (r.Settings.RunScale)
         {
             File.WriteAllText(Path.Combine(folder, "scale.csv"), Csv(

@@ -23,6 +23,7 @@ internal static class MarkdownReport
             Checks(md, r.Corpus);
             Published(md, r.Corpus);
         }
+        if (r.Settings.RunTflm) Tflm(md, r);
         Targets(md, r);
         if (r.Settings.RunScale) Scale(md, r.Scale, r.Settings);
         return md.ToString();
@@ -96,6 +97,34 @@ internal static class MarkdownReport
             {
                 k.p.Model, Kb(k.p.StoredPeakKb), Kb(k.Row!.StoredPeak / 1000.0), Kb(k.p.OptimizedPeakKb), Kb(k.Row.OptimizedPeak / 1000.0), Kb(k.Row.OptimizedArena / 1000.0),
             }));
+        md.AppendLine();
+    }
+
+    private static void Tflm(StringBuilder md, BenchmarkReport r)
+    {
+        md.AppendLine($"#### On TensorFlow Lite Micro (commit {r.TflmCommit[..Math.Min(12, r.TflmCommit.Length)]}, reference kernels): stored model vs `graphdsl optimize` output");
+        md.AppendLine();
+        if (r.TflmUnavailable is not null)
+        {
+            md.AppendLine($"Not measured: {r.TflmUnavailable}");
+            md.AppendLine();
+            return;
+        }
+        Table(md, ["Model", "TFLM head before", "TFLM head after", "Head saved", "arena_used before", "arena_used after", "Outputs identical"],
+            r.Tflm.Select(x => x.Refused is not null
+                ? new[] { x.Model, "refused: " + Escape(x.Refused.Length > 140 ? x.Refused[..140] + "..." : x.Refused), "", "", "", "", "" }
+                : x.Error is not null
+                    ? [x.Model, N(x.HeadBefore), "error: " + Escape(x.Error), "", N(x.UsedBefore), "", ""]
+                    : [x.Model, N(x.HeadBefore), N(x.HeadAfter), N(x.HeadBefore - x.HeadAfter), N(x.UsedBefore), N(x.UsedAfter),
+                        x.OutputsIdentical == true ? $"yes ({x.Seeds} seeds)" : $"NO ({x.Seeds} seeds)"]));
+        md.AppendLine();
+        md.AppendLine("Columns (bytes unless stated), measured by `tools/tflm-runner` on this machine (64-bit host: the tail, and so arena_used, is larger than on a 32-bit MCU; the head is not):");
+        Explain(md,
+            ("TFLM head before / after", "planned section (GetNonPersistentUsedBytes) of the stored model / of the optimized model with its offline plan"),
+            ("Head saved", "head before minus head after (negative: the optimized plan needs more)"),
+            ("arena_used before / after", "MicroInterpreter::arena_used_bytes(): head plus persistent tail"),
+            ("Outputs identical", "every output byte equal for every input seed (deterministic inputs, same seed same bytes)"),
+            ("refused", "operators TFLM's reference kernels do not run, with TFLM's first log line"));
         md.AppendLine();
     }
 

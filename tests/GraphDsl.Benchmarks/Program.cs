@@ -60,6 +60,29 @@ if (settings.RunCorpus)
     }
 }
 
+var tflm = new List<TflmRow>();
+var tflmUnavailable = settings.RunTflm && modelsFolder is not null ? TflmBenchmark.Unavailable() : null;
+if (settings.RunTflm && modelsFolder is not null && tflmUnavailable is null)
+{
+    var scratch = Directory.CreateTempSubdirectory("graphdsl-bench-tflm-").FullName;
+    try
+    {
+        foreach (var file in CorpusBenchmark.ModelFiles(modelsFolder).Where(f => f.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase)))
+        {
+            var row = TflmBenchmark.Measure(file, scratch);
+            tflm.Add(row);
+            Console.WriteLine(row.Refused is not null ? $"  TFLM {row.Model}: refused ({row.Refused})"
+                : row.Error is not null ? $"  TFLM {row.Model}: ERROR {row.Error}"
+                : $"  TFLM {row.Model}: head {row.HeadBefore} -> {row.HeadAfter}, arena_used {row.UsedBefore} -> {row.UsedAfter}, outputs identical: {row.OutputsIdentical}");
+        }
+    }
+    finally
+    {
+        Directory.Delete(scratch, recursive: true);
+    }
+}
+else if (tflmUnavailable is not null) Console.Error.WriteLine("warning: TFLM section skipped: " + tflmUnavailable);
+
 var scale = new List<ScaleRow>();
 if (settings.RunScale)
 {
@@ -72,7 +95,8 @@ if (settings.RunScale)
 var command = "dotnet run -c Release --project tests/GraphDsl.Benchmarks" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
 // The script passes exactly these arguments; the report then names both spellings.
 var script = args.SequenceEqual(["--update-readme", "README.md"]) ? "scripts/update-readme-benchmarks.sh" : null;
-var report = new BenchmarkReport(machine, command, script, modelsFolder ?? "", started, clock.Elapsed, settings, corpus, scale);
+var report = new BenchmarkReport(machine, command, script, modelsFolder ?? "", started, clock.Elapsed, settings, corpus, scale, tflm,
+    GraphDsl.TestKit.Tflm.TflmRunner.TflmCommit, tflmUnavailable);
 var markdown = MarkdownReport.Render(report);
 
 File.WriteAllText(Path.Combine(outFolder, "benchmarks.md"), markdown);

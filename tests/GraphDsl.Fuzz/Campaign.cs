@@ -10,6 +10,8 @@ public sealed record CampaignOptions(FuzzFormat Format, int Seed, int Inputs)
     public int Start { get; init; }
     /// <summary>Stop early after this much wall time (the CI budget); null: run every input.</summary>
     public TimeSpan? Budget { get; init; }
+    /// <summary>Largest corpus file used as a seed (bytes).</summary>
+    public long MaxSeedBytes { get; init; } = Seeds.MaxCorpusBytes;
     public TimeSpan TimeLimit { get; init; } = Watchdog.DefaultTimeLimit;
     public long MemoryLimit { get; init; } = Watchdog.DefaultMemoryLimit;
     /// <summary>Where failing inputs (original and minimized) are written; null: not written.</summary>
@@ -72,14 +74,24 @@ public static class Campaign
         var names = new List<string>();
         int count = 1;
         while (count < 6 && rng.Next(3) == 0) count++;
+        long limit = MaxInputBytes(start.Bytes.Length);
         for (int i = 0; i < count; i++)
         {
             var mutator = Pick(format, rng);
-            bytes = mutator.Mutate(bytes, rng);
+            var mutant = mutator.Mutate(bytes, rng);
+            if (mutant.Length > limit) continue; // see MaxInputBytes
+            bytes = mutant;
             names.Add(mutator.Name);
         }
         return (bytes, $"{start.Name} + {string.Join(",", names)}");
     }
+
+    /// <summary>Largest mutant of a seed of <paramref name="seedBytes"/> bytes: twice the seed, at
+    /// least 1 MiB. Fuzzers bound input size (AFL++ 1 MB, libFuzzer -max_len) because time and
+    /// memory grow with it; without a bound, "repeat a field 2000 times" on a 300 KB weight made
+    /// 700 MB files whose reading alone took seconds. Huge repeats of small fields (dims, nodes,
+    /// inputs) stay within it.</summary>
+    public static long MaxInputBytes(int seedBytes) => Math.Max(2L * seedBytes, 1 << 20);
 
     private static readonly IMutator Bytes = new ByteMutator();
     private static readonly IMutator Flat = new FlatBufferMutator();
@@ -94,7 +106,7 @@ public static class Campaign
 
     public static CampaignStats Run(CampaignOptions options)
     {
-        var seeds = Seeds.For(options.Format);
+        var seeds = Seeds.For(options.Format, options.MaxSeedBytes);
         if (seeds.Count == 0) throw new InvalidOperationException($"no seeds for {options.Format}");
         var stats = new CampaignStats { Format = options.Format, Seeds = seeds.Count };
         var work = Directory.CreateTempSubdirectory("graphdsl-fuzz-").FullName;
@@ -161,7 +173,7 @@ public static class Campaign
             File.WriteAllBytes(stem + ".min" + options.Format.Extension(), minimized);
             File.WriteAllText(stem + ".txt",
                 $"{verdict}\ninput {index} of seed {options.Seed}: {description}\n{bytes.Length} bytes, minimized to {minimized.Length}\n" +
-                $"replay: dotnet run -c Release --project tests/GraphDsl.Fuzz -- --format {options.Format.ToString().ToLowerInvariant()} --seed {options.Seed} --replay {index}\n");
+                $"replay: dotnet run -c Release --project tests/GraphDsl.Fuzz -- --format {options.Format.ToString().ToLowerInvariant()} --seed {options.Seed} --max-seed-bytes {options.MaxSeedBytes} --replay {index}\n");
             saved = stem;
         }
         return new FoundFailure(index, description, verdict, bytes.Length, minimized.Length, saved);

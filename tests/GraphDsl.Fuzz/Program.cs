@@ -21,13 +21,17 @@ public static class Program
             var formats = a.Get("--format", "all") == "all" ? FuzzFormats.All : [FuzzFormats.Parse(a.Get("--format", "all"))];
             int seed = a.Int("--seed", 1), inputs = a.Int("--inputs", 10_000);
             var failures = Path.GetFullPath(a.Get("--out", Path.Combine(Path.GetTempPath(), "graphdsl-fuzz-failures")));
-            if (a.Has("--replay")) return Replay(formats[0], seed, a.Int("--replay", 0));
+            long maxSeedBytes = a.Int("--max-seed-bytes", (int)Seeds.MaxCorpusBytes);
+            if (a.Has("--replay")) return Replay(formats[0], seed, a.Int("--replay", 0), maxSeedBytes);
+            if (a.Has("--afl")) return AflEntry.Run(formats[0]);
+            if (a.Has("--write-seeds")) return AflEntry.WriteSeeds(formats[0], a.Get("--write-seeds", "seeds"));
             if (a.Has("--run")) return RunFiles(args.SkipWhile(x => x != "--run").Skip(1).ToList());
             var options = new CampaignOptions(formats[0], seed, inputs)
             {
                 Start = a.Int("--start", 0),
                 FailureDirectory = failures,
                 CliEvery = a.Int("--cli-every", 500),
+                MaxSeedBytes = maxSeedBytes,
             };
             if (a.Has("--worker")) return Worker(options, a.Get("--stats", ""));
 
@@ -74,7 +78,8 @@ public static class Program
             foreach (var arg in new[] { "exec", typeof(Program).Assembly.Location, "--worker", "--format", options.Format.ToString().ToLowerInvariant(),
                          "--seed", options.Seed.ToString(CultureInfo.InvariantCulture), "--inputs", options.Inputs.ToString(CultureInfo.InvariantCulture),
                          "--start", start.ToString(CultureInfo.InvariantCulture), "--out", options.FailureDirectory!,
-                         "--cli-every", options.CliEvery.ToString(CultureInfo.InvariantCulture), "--stats", statsFile })
+                         "--cli-every", options.CliEvery.ToString(CultureInfo.InvariantCulture), "--stats", statsFile,
+                         "--max-seed-bytes", options.MaxSeedBytes.ToString(CultureInfo.InvariantCulture) })
                 info.ArgumentList.Add(arg);
             using var worker = Process.Start(info)!;
             int last = start - 1;
@@ -95,7 +100,7 @@ public static class Program
             else
             {
                 // The process died on input `last` (stack overflow, native crash).
-                var seeds = Seeds.For(options.Format);
+                var seeds = Seeds.For(options.Format, options.MaxSeedBytes);
                 var (bytes, description) = Campaign.Generate(options.Format, seeds, options.Seed, last);
                 var verdict = Verdict.Failure(FailureKind.Crash, "process", $"worker died with exit code {worker.ExitCode}");
                 Directory.CreateDirectory(options.FailureDirectory!);
@@ -117,9 +122,9 @@ public static class Program
         return stats.Abandoned ? 3 : 0;
     }
 
-    private static int Replay(FuzzFormat format, int seed, int index)
+    private static int Replay(FuzzFormat format, int seed, int index, long maxSeedBytes)
     {
-        var seeds = Seeds.For(format);
+        var seeds = Seeds.For(format, maxSeedBytes);
         var (bytes, description) = Campaign.Generate(format, seeds, seed, index);
         var path = Path.GetFullPath($"replay-{format.ToString().ToLowerInvariant()}-{seed}-{index}{format.Extension()}");
         File.WriteAllBytes(path, bytes);

@@ -329,4 +329,81 @@ public sealed class StructureCaseTests : IDisposable
             Assert.Equal(120, peak);
         Assert.Equal(128, Int(plan, "arena_bytes")); // align16(120): d overlaps nothing else alive
     }
+
+    // ---- 7. A single-input concat feeding another concat ----
+
+    [SkippableFact]
+    public void Single_input_concat_case_is_optimized_and_verified()
+    {
+        // c1 = CONCAT(a) is a's bytes; z = CONCAT(a, b) holds a and b: 32 B, where x (16) and
+        // a (16) are alive together at step 0; TFLM's greedy plan without reuse needs 64 B.
+        var (_, _, plan, optimize) = EveryCommand(CaseModels.PathOf("single_input_concat.gdsl"));
+        Assert.True(plan.GetProperty("verified").GetBoolean());
+        Assert.Equal(32, Int(plan, "arena_bytes"));
+        Assert.Equal(32, Int(optimize, "optimized", "arena_bytes"));
+    }
+
+    [SkippableFact]
+    public void Single_input_concat_in_onnx_is_optimized_and_verified()
+    {
+        // NCHW channel concats, batch 1: s = Concat(a) (one input), z = Concat(s, b), f32.
+        var graph = new Importers.Onnx.Protos.GraphProto
+        {
+            Name = "single_concat",
+            Input = { TestModelBuilder.Value("x", TestModelBuilder.Float, 1, 2, 2, 2) },
+            Output = { TestModelBuilder.Value("z", TestModelBuilder.Float, 1, 4, 2, 2) },
+            Node =
+            {
+                TestModelBuilder.Node("Relu", ["x"], ["a"], "ra"),
+                TestModelBuilder.Node("Concat", ["a"], ["s"], "single", new Importers.Onnx.Protos.AttributeProto { Name = "axis", Type = Importers.Onnx.Protos.AttributeProto.Types.AttributeType.Int, I = 1 }),
+                TestModelBuilder.Node("Sigmoid", ["s"], ["b"], "sb"),
+                TestModelBuilder.Node("Concat", ["s", "b"], ["z"], "pair", new Importers.Onnx.Protos.AttributeProto { Name = "axis", Type = Importers.Onnx.Protos.AttributeProto.Types.AttributeType.Int, I = 1 }),
+            },
+        };
+        File.WriteAllBytes(P("single_concat.onnx"), TestModelBuilder.Model(graph).ToByteArray());
+        var (_, _, plan, optimize) = EveryCommand(P("single_concat.onnx"));
+        Assert.True(plan.GetProperty("verified").GetBoolean());
+        // z (64 B) holds s = a and b; x (32 B) dies at step 0, before b is written at step 2, so
+        // it fits in b's half: 64 B (as x sits in b's half in the .gdsl case).
+        Assert.Equal(64, Int(optimize, "optimized", "arena_bytes"));
+    }
+
+    // ---- 16. ONNX: qualified op types; dynamic dims assumed in every output ----
+
+    [SkippableFact]
+    public void Qualified_onnx_op_type_is_the_op_itself()
+    {
+        // ai.onnx.Concat is Concat (default domain): the NCHW batch-1 concat is done in place, so
+        // the reuse saving and the arena are those of plain Concat.
+        string Text(string op) => "graph main(x: f32[1,1,2,2]) -> (z) {\n  p: f32[1,1,2,2] = Relu(x)\n  r: f32[1,1,2,2] = Sigmoid(x)\n  z: f32[1,2,2,2] = " + op + "(p, r) {axis=1}\n}\n";
+        File.WriteAllText(P("plain.gdsl"), Text("Concat"));
+        File.WriteAllText(P("qualified.gdsl"), Text("ai.onnx.Concat"));
+        var plain = GraphDslCli.Json("plan", P("plain.gdsl"));
+        var qualified = GraphDslCli.Json("plan", P("qualified.gdsl"));
+        Assert.True(Int(plain, "reuse_savings", "concat", "saved_bytes") > 0);
+        Assert.Equal(Int(plain, "arena_bytes"), Int(qualified, "arena_bytes"));
+        Assert.Equal(Int(plain, "reuse_savings", "concat", "saved_bytes"), Int(qualified, "reuse_savings", "concat", "saved_bytes"));
+    }
+
+    [SkippableFact]
+    public void Dynamic_onnx_dims_taken_as_one_are_stated_in_the_json_header_and_report()
+    {
+        var graph = new Importers.Onnx.Protos.GraphProto
+        {
+            Name = "dyn",
+            Input = { TestModelBuilder.Value("x", TestModelBuilder.Float, "batch", 3, "h", 4) },
+            Output = { TestModelBuilder.Value("y", TestModelBuilder.Float, "batch", 3, "h", 4) },
+            Node = { TestModelBuilder.Node("Relu", ["x"], ["y"], "relu") },
+        };
+        File.WriteAllBytes(P("dyn.onnx"), TestModelBuilder.Model(graph).ToByteArray());
+        var (_, _, _, optimize) = EveryCommand(P("dyn.onnx"));
+        var assumed = optimize.GetProperty("assumed_dims").EnumerateArray().Select(e => e.GetString()).ToArray();
+        Assert.Equal(["x dim 0 ('batch') = 1", "x dim 2 ('h') = 1"], assumed);
+        Assert.Contains("x dim 2 ('h') = 1", File.ReadAllText(P("dyn.onnx.h")));
+        Assert.Contains("x dim 2 (&#39;h&#39;) = 1", File.ReadAllText(P("dyn.onnx.html")));
+        // With --dim the sizes are the user's: nothing is assumed.
+        var fixedDims = GraphDslCli.Json("optimize", P("dyn.onnx"), "-o", P("dyn2.onnx"), "--dim", "batch=1", "--dim", "h=8");
+        Assert.Equal(0, fixedDims.GetProperty("assumed_dims").GetArrayLength());
+        Assert.Equal(2 * 3 * 8 * 4 * 4, Int(fixedDims, "optimized", "peak_bytes")); // x and y, f32[1,3,8,4]
+    }
 }

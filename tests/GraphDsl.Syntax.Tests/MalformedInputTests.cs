@@ -45,7 +45,27 @@ public class MalformedInputTests
         { "constant produced by an operator", G + "  const c: i8[1]\n  c = RELU(x)\n}\n", "GD1108", 3, 3 },
         { "duplicate graph name", G + "}\n" + G + "}\n", "GD1109", 3, 7 },
         { "nesting too deep", new string('[', 1000), "GD0002", 1, 201 },
+        { "keyword as a tensor name", "graph main(q: i8[1,4]) -> (y) {\n  y: i8[1,4] = RELU(q)\n}\n", "GD0009", 1, 12 },
+        { "keyword as a result name", G + "  graph: i8[1] = RELU(x)\n}\n", "GD0009", 2, 3 },
+        { "result without a type", "graph main(x: i8[1,4]) -> (y) {\n  h = RELU(x)\n  y: i8[1,4] = RELU(h)\n}\n", "GD1111", 2, 3 },
+        { "missing ')' at the end of line 2", "graph main(x: i8[1,4]) -> (y) {\n  y: i8[1,4] = RELU(x\n}\n", "GD0002", 2, 22 },
     };
+
+    [Fact]
+    public void Graph_language_messages_say_what_to_write()
+    {
+        string Messages(string text) => string.Join("\n", ModelLoader.Verified(GraphDslSyntax.Parse(text, "case.gdsl")).Diagnostics);
+        Assert.Equal("case.gdsl:1:12: error GD0009: 'q' is a keyword of the graph language; a name spelled like it must be quoted: \"q\"",
+            Messages("graph main(q: i8[1,4]) -> (y) {\n  y: i8[1,4] = RELU(q)\n}\n").Split('\n')[0]);
+        // The untyped result is one mistake: one diagnostic, at its writer, not one per reader.
+        var untyped = ModelLoader.Verified(GraphDslSyntax.Parse("graph main(x: i8[1,4]) -> (y) {\n  h = RELU(x)\n  y: i8[1,4] = RELU(h)\n}\n", "case.gdsl")).Diagnostics;
+        var d = Assert.Single(untyped);
+        Assert.Equal("the result 'h' of operator #0 RELU has no type: write 'h: TYPE = RELU(...)' (e.g. h: f32[1,8]) or declare 'tensor h: TYPE'", d.Message);
+        Assert.StartsWith("case.gdsl:2:22: error GD0002: expected {')', ','} at the end of the line (found '}' on line 3)",
+            Messages("graph main(x: i8[1,4]) -> (y) {\n  y: i8[1,4] = RELU(x\n}\n"));
+        // A quoted keyword is an ordinary name.
+        Assert.True(ModelLoader.Verified(GraphDslSyntax.Parse("graph main(\"q\": i8[1,4]) -> (y) {\n  y: i8[1,4] = RELU(\"q\")\n}\n", "case.gdsl")).Succeeded);
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]

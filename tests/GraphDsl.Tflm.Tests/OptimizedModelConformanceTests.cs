@@ -34,15 +34,6 @@ public sealed class OptimizedModelConformanceTests(ITestOutputHelper output)
         ["cases/int4_act.tflite"] = ["CUSTOM"],
     };
 
-    /// <summary>Models TFLM runs but <c>graphdsl optimize</c> still refuses, each an open item of
-    /// issue #14 (another branch): skipped loudly while it fails; once it succeeds, every check
-    /// below runs on it and the test output says to remove it here.</summary>
-    public static readonly IReadOnlyDictionary<string, string> KnownOptimizeFailures = new Dictionary<string, string>
-    {
-        ["cases/no_operators.tflite"] = "#14.1: a graph with no operators crashes the arena pass",
-        ["cases/dup_outputs.tflite"] = "#14.2: outputs [y, y] are refused with GD1106",
-    };
-
     public static IEnumerable<object[]> Models() => TflmModels.All();
 
     [SkippableTheory]
@@ -61,14 +52,7 @@ public sealed class OptimizedModelConformanceTests(ITestOutputHelper output)
         Assert.False(KnownRefusals.ContainsKey(label), $"{label} is in KnownRefusals but TFLM runs it: remove it from the list");
 
         var (optimizedPath, optimizeOutput) = TflmModels.Optimize(label);
-        if (optimizedPath is null && KnownOptimizeFailures.TryGetValue(label, out var issue))
-        {
-            output.WriteLine($"OPTIMIZE FAILS on {label} ({issue}):\n{optimizeOutput}");
-            Skip.If(true, $"graphdsl optimize still fails on {label} ({issue})");
-        }
         Assert.True(optimizedPath is not null, $"graphdsl optimize failed on {label}:\n{optimizeOutput}");
-        if (KnownOptimizeFailures.ContainsKey(label))
-            output.WriteLine($"NOTE: optimize now succeeds on {label}: remove it from KnownOptimizeFailures");
         var after = TflmRunner.Run(optimizedPath!);
         Assert.True(after.Ok, $"the optimized {label} does not run on TFLM: {after}\n{string.Join("\n", after.Log)}");
 

@@ -54,6 +54,14 @@ void FlushLogLine() {
   for (char c : g_log_partial) {
     if (c != '\r') line.push_back(c);
   }
+  // TF_LITE_ENSURE messages start with the compiler's path of the kernel: keep it from
+  // "tensorflow/lite/" on, so the log reads the same on every machine.
+  size_t source = line.find("/tensorflow/lite/");
+  if (source != std::string::npos) {
+    size_t path_start = line.rfind(' ', source);
+    path_start = path_start == std::string::npos ? 0 : path_start + 1;
+    line.erase(path_start, source + 1 - path_start);
+  }
   size_t start = line.find_first_not_of(" \t");
   if (start != std::string::npos) g_log_sink->push_back(line.substr(start));
   g_log_partial.clear();
@@ -433,6 +441,7 @@ class ObservingResolver : public tflite::MicroOpResolver {
   const TFLMRegistration* Placeholder(tflite::BuiltinOperator op, const char* name) const {
     TFLMRegistration placeholder = {};
     placeholder.builtin_code = op;
+    placeholder.invoke = ObserveInvoke;  // TFLM requires one (TFLITE_DCHECK in InvokeSubgraph); it does nothing here
     if (name != nullptr) {
       names_.push_back(name);
       placeholder.custom_name = names_.back().c_str();

@@ -6,11 +6,11 @@ namespace GraphDsl.TestKit.Tflm;
 /// <summary>Small random branched int8 <c>.tflite</c> models that TensorFlow Lite Micro's reference
 /// kernels accept: seed in, the same bytes out on every machine and run.</summary>
 /// <remarks>
-/// Operators: CONV_2D and DEPTHWISE_CONV_2D (per-channel int8 weights, int32 bias), ADD and MUL
-/// (same shape or broadcast over a [1,1,1,C] operand), CONCATENATION on several axes (negative
+/// Operators: CONV_2D and DEPTHWISE_CONV_2D (per-channel int8 weights, int32 bias), ADD, SUB and
+/// MUL (same shape or broadcast over a [1,1,1,C] operand), MAXIMUM and MINIMUM, CONCATENATION on several axes (negative
 /// ones too, and the same operand twice), RESHAPE (new shape as a constant input, as an option,
 /// or both), SQUEEZE, EXPAND_DIMS, SPLIT, AVERAGE_POOL_2D and MAX_POOL_2D (2x2/2, 3x3/1 SAME,
-/// global), RELU, RELU6, LOGISTIC, TANH. Structures: fan-outs (operands are drawn from every live
+/// global), RELU, RELU6, LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU, QUANTIZE (int8 to int8). Structures: fan-outs (operands are drawn from every live
 /// tensor, not only the newest), joins, graph inputs first read by a late operator, graph outputs
 /// that other operators also read, several inputs and outputs, and chains that let the arena
 /// planner write elementwise outputs in place, reshape as views and concatenate in place.
@@ -33,9 +33,11 @@ public static class RandomTfliteModels
 
     // BuiltinOperator codes, BuiltinOptions union types and TensorType values from schema.fbs.
     internal const int Add = 0, AveragePool = 1, Concatenation = 2, Conv2D = 3, DepthwiseConv2D = 4, Logistic = 14,
-        MaxPool = 17, Mul = 18, Relu = 19, Relu6 = 21, Reshape = 22, Tanh = 28, Squeeze = 43, Split = 49, ExpandDims = 70;
+        MaxPool = 17, Mul = 18, Relu = 19, Relu6 = 21, Reshape = 22, Tanh = 28, Sub = 41, Squeeze = 43, Split = 49,
+        Maximum = 55, Minimum = 57, ExpandDims = 70, LeakyRelu = 98, Quantize = 114, HardSwish = 117;
     private const byte Conv2DOptions = 1, DepthwiseConv2DOptions = 2, Pool2DOptions = 5, ConcatenationOptions = 10,
-        AddOptions = 11, ReshapeOptions = 17, MulOptions = 21, SqueezeOptions = 30, SplitOptions = 35, ExpandDimsOptions = 52;
+        AddOptions = 11, ReshapeOptions = 17, MulOptions = 21, SubOptions = 28, SqueezeOptions = 30, SplitOptions = 35,
+        ExpandDimsOptions = 52, LeakyReluOptions = 75;
     private const sbyte Int32 = 2, Int8 = 9;
     private const byte Same = 0, Valid = 1, ActNone = 0, ActRelu = 1, ActRelu6 = 3;
 
@@ -182,7 +184,12 @@ public static class RandomTfliteModels
         /// tensor with itself, or broadcast with a [B,1,1,C] gate made from a global pool of it.</summary>
         private void Binary(Activation x)
         {
-            int op = _random.Next(3) == 0 ? Mul : Add;
+            int op = _random.Next(6) switch { 0 => Mul, 1 => Sub, 2 => Maximum, _ => Add };
+            if (op == Maximum)
+            {
+                MinMax(x);
+                return;
+            }
             Activation y;
             int choice = _random.Next(6);
             if (choice == 0) y = x;
@@ -196,12 +203,21 @@ public static class RandomTfliteModels
             Arithmetic(op, _random.Next(2) == 0 ? [x, y] : [y, x]);
         }
 
-        /// <summary>ADD or MUL; the output has the larger operand's shape.</summary>
+        /// <summary>MAXIMUM or MINIMUM of same-shaped tensors: the reference kernel compares stored
+        /// int8 values, so operands and output share one quantization.</summary>
+        private void MinMax(Activation x)
+        {
+            var y = _random.Next(5) == 0 ? x
+                : PickOperand(a => a != x && a.Shape.SequenceEqual(x.Shape) && a.Quant == x.Quant, fallback: false) ?? SameShapeBranch(x, x.Quant);
+            Emit(_random.Next(2) == 0 ? Maximum : Minimum, _random.Next(2) == 0 ? [x, y] : [y, x], x.Shape, x.Quant, null);
+        }
+
+        /// <summary>ADD, SUB or MUL; the output has the larger operand's shape.</summary>
         private Activation Arithmetic(int op, Activation[] operands)
         {
             byte activation = FusedActivation(null);
             var shape = operands.MaxBy(o => o.Bytes)!.Shape;
-            return Emit(op, operands, shape, Pick(Common), (op == Mul ? MulOptions : AddOptions, b =>
+            return Emit(op, operands, shape, Pick(Common), (op switch { Mul => MulOptions, Sub => SubOptions, _ => AddOptions }, b =>
             {
                 b.StartTable(op == Mul ? 1 : 2); b.AddByte(0, activation, 0); return b.EndTable();
             }));
@@ -382,14 +398,25 @@ public static class RandomTfliteModels
             }));
         }
 
-        /// <summary>RELU, RELU6 (when its input can hold 6.0), LOGISTIC or TANH.</summary>
+        /// <summary>RELU, RELU6 (when its input can hold 6.0), LOGISTIC, TANH, HARD_SWISH (its output
+        /// scale must exceed input scale / 128, <c>hard_swish_common.cc</c>: true of the common
+        /// ones), LEAKY_RELU, or QUANTIZE to the other common quantization.</summary>
         private void Elementwise(Activation x)
         {
-            switch (_random.Next(5))
+            switch (_random.Next(8))
             {
                 case 0 when x.Quant.HoldsSix: Unary(Relu6, x, x.Quant); break;
                 case 1: Unary(Logistic, x, LogisticOut); break;
                 case 2: Unary(Tanh, x, TanhOut); break;
+                case 3: Unary(HardSwish, x, Pick(Common)); break;
+                case 4:
+                    float alpha = Pick([0.1f, 0.2f, 0.3f]);
+                    Emit(LeakyRelu, [x], x.Shape, Pick(Common), (LeakyReluOptions, b =>
+                    {
+                        b.StartTable(1); b.AddFloat(0, alpha, 0); return b.EndTable();
+                    }));
+                    break;
+                case 5: Unary(Quantize, x, Common.First(q => q != x.Quant)); break;
                 default: Unary(Relu, x, _random.Next(3) == 0 ? Pick(Common) : x.Quant); break;
             }
         }
@@ -504,7 +531,8 @@ public static class RandomTfliteModels
         {
             Add => "add", AveragePool => "avgpool", Concatenation => "concat", Conv2D => "conv", DepthwiseConv2D => "dwconv",
             Logistic => "logistic", MaxPool => "maxpool", Mul => "mul", Relu => "relu", Relu6 => "relu6", Reshape => "reshape",
-            Tanh => "tanh", Squeeze => "squeeze", ExpandDims => "expand_dims", _ => "op",
+            Tanh => "tanh", Squeeze => "squeeze", ExpandDims => "expand_dims", Sub => "sub", Maximum => "max", Minimum => "min",
+            LeakyRelu => "leaky_relu", Quantize => "quantize", HardSwish => "hard_swish", _ => "op",
         };
     }
 }

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using GraphDsl.TestKit;
+using GraphDsl.TestKit.Tflm;
+
+namespace GraphDsl.Benchmarks;
+
+/// <summary>One .tflite on the real TensorFlow Lite Micro, before and after <c>graphdsl optimize</c>:
+/// head (planned section), arena_used_bytes (head + tail, 64-bit host) and whether every output
+/// byte is the same over the runner's seeds. <see cref="Refused"/> holds TFLM's reason when it
+/// cannot run the original.</summary>
+internal sealed record TflmRow(string Model)
+{
+    public long? HeadBefore { get; init; }
+    public long? HeadAfter { get; init; }
+    public long? UsedBefore { get; init; }
+    public long? UsedAfter { get; init; }
+    public bool? OutputsIdentical { get; init; }
+    public int Seeds { get; init; }
+    public double? OptimizeMs { get; init; }
+    public string? Refused { get; init; }
+    public string? Error { get; init; }
+}
+
+/// <summary>Runs every corpus .tflite and its <c>graphdsl optimize</c> output (the CLI, as users run
+/// it) on TFLM through <c>tools/tflm-runner</c> (TestKit's <see cref="TflmRunner"/>, which builds it
+/// once; the TFLM library is cached in ~/.cache/graphdsl).</summary>
+internal static class TflmBenchmark
+{
+    /// <summary>Why the section cannot run here (no TFLM source, no g++), or null.</summary>
+    public static string? Unavailable() => TflmRunner.Unavailable();
+
+    public static TflmRow Measure(string path, string scratch)
+    {
+        var row = new TflmRow(Path.GetFileName(path)) { Seeds = TflmRunner.DefaultSeeds };
+        try
+        {
+            var before = TflmRunner.Run(path);
+            if (!before.Ok)
+                return row with { Refused = string.Join(", ", before.UnsupportedOps) is { Length: > 0 } ops ? $"{ops}: {Reason(before)}" : Reason(before) };
+            row = row with { HeadBefore = before.HeadBytes, UsedBefore = before.ArenaUsedBytes };
+            var optimized = Path.Combine(scratch, Path.GetFileNameWithoutExtension(path) + ".opt.tflite");
+            var clock = Stopwatch.StartNew();
+            var cli = GraphDslCli.Run("optimize", path, "-o", optimized, "--force");
+            row = row with { OptimizeMs = clock.Elapsed.TotalMilliseconds };
+            if (cli.ExitCode != 0) return row with { Error = "optimize: " + cli.StdErr.Split('\n').FirstOrDefault(l => l.Contains("error")) };
+            var after = TflmRunner.Run(optimized);
+            if (!after.Ok) return row with { Error = "optimized model refused: " + Reason(after) };
+            return row with
+            {
+                HeadAfter = after.HeadBytes,
+                UsedAfter = after.ArenaUsedBytes,
+                OutputsIdentical = before.OutputFingerprint == after.OutputFingerprint,
+            };
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
+        {
+            return row with { Error = e.Message };
+        }
+    }
+
+    /// <summary>TFLM's first log line (the kernel's own words), or the runner's error.</summary>
+    private static string Reason(TflmRunResult run) => run.Log.FirstOrDefault() ?? run.Error;
+}

@@ -44,7 +44,7 @@ public sealed class ArenaPass : IGraphPass
         var options = new ArenaPlanOptions(context.Options.Get<long>("align"), context.Options.Get<string>("strategy"),
             reuse, context.Options.Get<long>("budget-ms"));
         if (context.GetAnalysis<MemoryProblem>(model) is not { } problem) return PassResult.Unchanged(model);
-        var plan = ArenaPlanner.Plan(problem, null, options, context.Diagnostics, location, context.Cancellation);
+        var plan = ArenaPlanner.Plan(problem, null, options, context.Diagnostics, location, context.Cancellation, model);
         if (plan is null) return PassResult.Unchanged(model);
         return PassResult.From(model, model.WithMain(ArenaAnnotations.Write(model.Main, problem, plan)));
     }

@@ -20,7 +20,7 @@ internal static class TfliteLowering
             diagnostics.Report(LoweringDiagnostics.ArenaBeyondInt32, new ModelLocation(path, "subgraph0"), plan.Graph.Name, beyond.Name, beyond.End);
             return null;
         }
-        var result = TfliteRewriter.TryRewrite(original, path, plan.Order, plan.OffsetsByTensorIndex());
+        var result = TfliteRewriter.TryRewrite(original, path, plan.Order, plan.WritesOfflinePlan ? plan.OffsetsByTensorIndex() : null);
         diagnostics.AddRange(result.Diagnostics);
         return result.Bytes;
     }

@@ -1,6 +1,7 @@
 using GraphDsl.Analysis;
 using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
+using GraphDsl.Tflm;
 
 namespace GraphDsl.ArenaPlanning;
 
@@ -19,13 +20,40 @@ public static class ArenaAnnotations
     /// <summary>The graph with <paramref name="plan"/> written through <see cref="ArenaAnnotation"/>.</summary>
     public static Graph Write(Graph graph, MemoryProblem problem, ArenaPlan plan)
     {
+        if (plan.Tflm is { KeptStoredOrder: true })
+            graph = ExecutionOrderAnnotation.Write(graph, plan.Order); // the order search's order lost under TFLM
         var places = new Dictionary<int, TensorPlace>();
         for (int t = 0; t < problem.TensorCount; t++) places[problem.Tensors[t]] = new TensorPlace(plan.Offsets[t], problem.Size[t]);
         var aliases = plan.Assignment.Aliases.ToDictionary(a => problem.Tensors[a.Tensor],
             a => new TensorAliasRecord(problem.TensorName(a.Of), a.Offset, ReasonText(a.Reason)));
         var summary = new ArenaPlanSummary(plan.ArenaBytes, plan.PeakBytes, plan.AdjustedPeakBytes, plan.TflmGreedyArenaBytes,
-            plan.Strategy, plan.ProvenMinimal, plan.Alignment, plan.Fragmentation, ReuseKindsText.Format(plan.Reuse));
+            plan.Strategy, plan.ProvenMinimal, plan.Alignment, plan.Fragmentation, ReuseKindsText.Format(plan.Reuse))
+        {
+            Tflm = plan.Tflm is { } tflm ? TflmSummary(tflm) : null,
+        };
         return ArenaAnnotation.Write(graph, summary, places, aliases);
+    }
+
+    /// <summary>TFLM's figures (<see cref="TflmPlanCheck"/>) for <c>@arena_plan</c>: the written
+    /// model's head and its parts, TFLM's own plan of the input, and what is written.</summary>
+    public static TflmArenaSummary TflmSummary(TflmPlanCheck tflm)
+    {
+        var p = tflm.Predicted;
+        return new TflmArenaSummary(p.HeadBytes, p.ActivationBytes, p.ScratchBytes, p.TailBytes, p.TotalBytes,
+            tflm.Stored.HeadBytes, tflm.Stored.TotalBytes,
+            tflm.OfflinePlan switch
+            {
+                TflmOfflinePlan.GraphDsl => "graphdsl",
+                TflmOfflinePlan.GraphDslWithScratch => "graphdsl+scratch",
+                TflmOfflinePlan.TflmPlacement => "tflm-placement",
+                _ => TflmArenaSummary.NoOfflinePlan,
+            },
+            tflm.Note,
+            p.EstimateSummary,
+            TflmCalibration.ShortCommit)
+        {
+            StoredParts = (tflm.Stored.ActivationBytes, tflm.Stored.ScratchBytes),
+        };
     }
 
     /// <summary>The placement written in <paramref name="graph"/>'s annotations, or null when the

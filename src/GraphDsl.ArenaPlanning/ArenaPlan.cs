@@ -4,7 +4,7 @@ namespace GraphDsl.ArenaPlanning;
 /// <param name="Offsets">Absolute arena offset of each activation id.</param>
 /// <param name="PeakBytes">Liveness peak with every activation in its own bytes.</param>
 /// <param name="AdjustedPeakBytes">Liveness peak counting shared bytes once (the floor for this plan's reuse decisions).</param>
-/// <param name="TflmGreedyArenaBytes">What TensorFlow Lite Micro's greedy planner needs for the same order, without reuse.</param>
+/// <param name="TflmGreedyArenaBytes">TFLM's own plan of the activations (all subgraphs' tensors, no scratch buffers) for the same order, by <see cref="GraphDsl.Tflm.TflmArenaModel"/>.</param>
 /// <param name="ProvenMinimal">No placement of the same buffers in the same order fits in less.</param>
 public sealed record ArenaPlan(
     IReadOnlyList<int> Order,
@@ -20,6 +20,10 @@ public sealed record ArenaPlan(
     long Alignment,
     ReuseKinds Reuse)
 {
+    /// <summary>What TFLM will do with this plan: its own plan of the input, its plan of the
+    /// written model and what the written model carries (set by <see cref="ArenaPlanner"/>).</summary>
+    public TflmPlanCheck? Tflm { get; init; }
+
     /// <summary>Share of the arena not explained by the adjusted peak: 0 means no byte is lost to
     /// gaps between buffers at the fullest step.</summary>
     public double Fragmentation => ArenaBytes == 0 ? 0 : (double)(ArenaBytes - AdjustedPeakBytes) / ArenaBytes;

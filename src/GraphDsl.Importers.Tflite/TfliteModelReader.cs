@@ -73,6 +73,7 @@ internal sealed class TfliteModelReader
         var subgraphVector = root.Vector(F.Model.Subgraphs, 4);
         int subgraphCount = subgraphVector?.Count ?? 0;
         if (subgraphCount == 0) throw new TfliteModelException(TfliteDiagnostics.BadReference, "model", "the model has no subgraphs");
+        _offlineOffsets = ReadOfflinePlan(root, buffers);
         var graphs = new List<Graph>(subgraphCount);
         var usedGraphNames = new HashSet<string>(StringComparer.Ordinal);
         for (int g = 0; g < subgraphCount; g++)
@@ -149,6 +150,35 @@ internal sealed class TfliteModelReader
         return result;
     }
 
+    /// <summary>Offsets of the model's own offline memory plan (metadata <c>OfflineMemoryAllocation</c>:
+    /// int32 <c>[version, subgraphs, N, offset_0..offset_{N-1}]</c>, tensors of all subgraphs
+    /// numbered cumulatively, micro_allocation_info.cc), or null when it has none.</summary>
+    private int[]? _offlineOffsets;
+    private int _tensorsBefore;
+
+    /// <summary>Tensor attribute: the tensor's offset in the model's own offline memory plan.</summary>
+    public const string OfflineOffsetAttribute = "offline_offset";
+
+    /// <summary>Name of the metadata entry holding an offline memory plan (TFLite Micro).</summary>
+    public const string OfflinePlanMetadata = "OfflineMemoryAllocation";
+
+    private int[]? ReadOfflinePlan(FlatBufferTable root, List<BufferInfo> buffers)
+    {
+        if (root.Vector(F.Model.Metadata, 4) is not { } vector) return null;
+        for (int i = 0; i < vector.Count; i++)
+        {
+            var m = vector.Table(i);
+            if (m.String(F.Metadata.Name) != OfflinePlanMetadata) continue;
+            uint b = m.UInt32(F.Metadata.Buffer);
+            if (b >= buffers.Count || buffers[(int)b] is not { HasData: true, IsExternal: false } buffer || buffer.Size < 12) return null;
+            var words = new int[buffer.Size / 4];
+            for (int w = 0; w < words.Length; w++) words[w] = BitConverter.ToInt32(_bytes, buffer.InlineStart + 4 * w);
+            int n = words[2];
+            return n >= 0 && n <= words.Length - 3 ? words[3..(3 + n)] : null;
+        }
+        return null;
+    }
+
     private Graph ReadSubgraph(int g, FlatBufferTable sg, List<OpCode> opcodes, List<BufferInfo> buffers, HashSet<string> usedGraphNames)
     {
         var originalName = sg.String(F.SubGraph.Name);
@@ -175,8 +205,9 @@ internal sealed class TfliteModelReader
         for (int t = 0; t < tensorCount; t++)
         {
             Where = $"subgraph{g}/tensor{t}";
-            tensors.Add(ReadTensor(tensorTables[t], names[t], rawNames[t], buffers));
+            tensors.Add(ReadTensor(tensorTables[t], names[t], rawNames[t], buffers, _tensorsBefore + t));
         }
+        _tensorsBefore += tensorCount;
 
         var operators = new List<Operator>();
         if (sg.Vector(F.SubGraph.Operators, 4) is { } opVector)
@@ -235,7 +266,7 @@ internal sealed class TfliteModelReader
         return result;
     }
 
-    private Tensor ReadTensor(FlatBufferTable t, string name, string rawName, List<BufferInfo> buffers)
+    private Tensor ReadTensor(FlatBufferTable t, string name, string rawName, List<BufferInfo> buffers, int modelIndex)
     {
         var typeCode = t.Int8(F.Tensor.Type);
         if (TfliteTensorTypes.ToDataType(typeCode) is not { } elementType)
@@ -257,6 +288,8 @@ internal sealed class TfliteModelReader
         if (t.Vector(F.Tensor.ShapeSignature, 4) is { } signature)
             attributes.Add(("shape_signature", AttributeValue.Ints(signature.ToInt32Array().Select(i => (long)i))));
         if (isVariable) attributes.Add(("is_variable", true));
+        if (_offlineOffsets is { } plan && modelIndex < plan.Length && plan[modelIndex] >= 0)
+            attributes.Add((OfflineOffsetAttribute, (long)plan[modelIndex]));
         if (t.Has(F.Tensor.HasRank)) attributes.Add(("has_rank", t.Bool(F.Tensor.HasRank)));
         if (t.Table(F.Tensor.Sparsity) is { } sparsity) attributes.Add(("sparsity", new AttributeValue.Bytes(sparsity.InlineBytes())));
 

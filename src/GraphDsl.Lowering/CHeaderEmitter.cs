@@ -1,3 +1,4 @@
+using GraphDsl.Analysis.Annotations;
 using System.Globalization;
 using System.Text;
 
@@ -29,6 +30,17 @@ public static class CHeaderEmitter
             sb.Append("/* Planned for dynamic dimensions taken as: ").Append(CIdentifier.Comment(string.Join(", ", assumed)))
               .Append(".\n   Other sizes need another plan (graphdsl ... --dim NAME=N). */\n");
         Define(sb, prefix + "_ARENA_SIZE", plan.ArenaBytes, "bytes of the activation arena");
+        if (ArenaAnnotation.Tflm(graph) is { } tflm)
+        {
+            // What TensorFlow Lite Micro itself needs for the written model (GraphDsl.Tflm's model of TFLM).
+            sb.Append("/* TensorFlow Lite Micro ").Append(tflm.Commit).Append(" (reference kernels): planned section (head) ")
+              .Append(tflm.HeadBytes).Append(" B = activations ").Append(tflm.ActivationBytes).Append(" B + kernel scratch ")
+              .Append(tflm.ScratchBytes).Append(" B above them; persistent section (tail) ")
+              .Append(tflm.PersistentBytes is { } tail ? tail + " B" : "not modelled yet: add it to the head for kTensorArenaSize (TFLM prints it as arena_used_bytes())")
+              .Append(tflm.Estimate is { } e ? ". Estimate: " + CIdentifier.Comment(e) : "").Append(" */\n");
+            Define(sb, prefix + "_TFLM_HEAD_SIZE", tflm.HeadBytes, "bytes of TFLM's planned section for this model");
+            if (tflm.ArenaBytes is { } total) Define(sb, prefix + "_TFLM_ARENA_SIZE", total, "kTensorArenaSize: head + persistent tail");
+        }
         Define(sb, prefix + "_OPERATOR_COUNT", plan.Order.Count, "operators in the schedule");
         Define(sb, prefix + "_ACTIVATION_COUNT", plan.Placements.Count, "activation tensors placed in the arena");
         sb.Append('\n');

@@ -113,6 +113,10 @@ public sealed class LoweringPlan
         return new LoweringPlan(graph, problem, order, placements, arenaBytes);
     }
 
+    /// <summary>False when the arena pass found that TFLM does better planning the model itself
+    /// (<c>@arena_plan(tflm_offline_plan="none")</c>): the written model then carries no offline plan.</summary>
+    public bool WritesOfflinePlan => ArenaAnnotation.Tflm(Graph)?.OfflinePlan != TflmArenaSummary.NoOfflinePlan;
+
     private static int[]? ReadOrder(Graph graph, MemoryProblem problem, string? path, DiagnosticBag diagnostics)
     {
         var order = ExecutionOrderAnnotation.TryRead(graph, out var reason);

@@ -43,17 +43,33 @@ public sealed record OptimizationSummary(
         var storedPeak = MemoryProfile.Compute(problem, ExecutionOrder.Stored(stored)).PeakBytes;
         var optimizedPeak = MemoryProfile.Compute(optimized.Problem, optimized.Order).PeakBytes;
         var search = OrderSearchAnnotation.Read(optimized.Graph);
+        var tflm = ArenaAnnotation.Tflm(optimized.Graph);
         return new OptimizationSummary(
             model,
             stored.Operators.Count,
             problem.TensorCount,
             MemoryProfile.LowerBound(problem),
-            new MemoryFigures(storedPeak, ArenaBytes(stored), ArenaAnnotation.TflmGreedyArenaBytes(stored)),
-            new MemoryFigures(optimizedPeak, optimized.ArenaBytes, ArenaAnnotation.TflmGreedyArenaBytes(optimized.Graph)),
+            // Stored: TFLM's own plan of the input, as the planner recorded it beside the written one.
+            new MemoryFigures(storedPeak, ArenaBytes(stored), ArenaAnnotation.TflmGreedyArenaBytes(stored))
+            {
+                TflmHeadBytes = tflm?.StoredHeadBytes, TflmArenaBytes = tflm?.StoredArenaBytes,
+                TflmBreakdown = tflm?.StoredParts is var (a, s) ? (a, s, null) : null,
+            },
+            new MemoryFigures(optimizedPeak, optimized.ArenaBytes, ArenaAnnotation.TflmGreedyArenaBytes(optimized.Graph))
+            {
+                TflmHeadBytes = tflm?.HeadBytes, TflmArenaBytes = tflm?.ArenaBytes,
+                TflmBreakdown = tflm is null ? null : (tflm.ActivationBytes, tflm.ScratchBytes, tflm.PersistentBytes),
+            },
             search?.ProvenOptimal,
             search?.SearchMs,
-            AssumedDimsOf(stored));
+            AssumedDimsOf(stored))
+        {
+            Tflm = tflm,
+        };
     }
+
+    /// <summary>TFLM's figures for the written model (what it carries, notes, estimates, commit), when planned.</summary>
+    public TflmArenaSummary? Tflm { get; init; }
 
     /// <summary>The arena the stored order needs: its <c>@arena_plan</c>, else the highest
     /// placed byte, else the peak (a plan can never do better than the peak).</summary>
@@ -85,13 +101,25 @@ public sealed record OptimizationSummary(
             ["peak_bytes"] = f.PeakBytes,
             ["arena_bytes"] = f.ArenaBytes,
             ["tflm_greedy_arena_bytes"] = f.TflmGreedyArenaBytes,
+            ["tflm_head_bytes"] = f.TflmHeadBytes,
+            ["tflm_arena_bytes"] = f.TflmArenaBytes,
+            ["tflm_breakdown"] = f.TflmBreakdown is var (activations, scratch, persistent)
+                ? new JsonObject { ["activation_bytes"] = activations, ["scratch_bytes"] = scratch, ["persistent_bytes"] = persistent }
+                : null,
         };
         var optimized = Figures(Optimized);
         optimized["order_proven_optimal"] = OrderProvenOptimal;
         optimized["search_ms"] = SearchMs;
+        if (Tflm is { } t)
+        {
+            optimized["tflm_offline_plan"] = t.OfflinePlan;
+            optimized["tflm_note"] = t.Note;
+            optimized["tflm_estimate"] = t.Estimate;
+        }
         var json = new JsonObject
         {
             ["model"] = Model,
+            ["tflm_commit"] = Tflm?.Commit,
             ["operators"] = Operators,
             ["activation_tensors"] = ActivationTensors,
             ["lower_bound_bytes"] = LowerBoundBytes,
@@ -105,7 +133,7 @@ public sealed record OptimizationSummary(
                 ["arena_percent"] = Math.Round(Percent(BaselineArenaBytes, Optimized.ArenaBytes), 2),
             },
         };
-        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     /// <summary>The short before/after/saved table printed by <c>graphdsl optimize</c>.</summary>
@@ -118,6 +146,10 @@ public sealed record OptimizationSummary(
         };
         if (Stored.TflmGreedyArenaBytes is { } greedy)
             rows.Add(("arena vs TFLM greedy", greedy, Optimized.ArenaBytes));
+        if (Stored.TflmHeadBytes is { } headBefore && Optimized.TflmHeadBytes is { } headAfter)
+            rows.Add(("TFLM head (planned)", headBefore, headAfter));
+        if (Stored.TflmArenaBytes is { } totalBefore && Optimized.TflmArenaBytes is { } totalAfter)
+            rows.Add(("TFLM arena (head+tail)", totalBefore, totalAfter));
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{"",-24}{"before",14}{"after",14}{"saved",14}{"saved %",9}\n");
         foreach (var (label, before, after) in rows)
@@ -126,6 +158,8 @@ public sealed record OptimizationSummary(
         // Not the order search's proven optimum: the largest inputs+outputs of one operator, which
         // no order avoids (in-place reuse can still place the arena below it).
         sb.Append(CultureInfo.InvariantCulture, $"{"largest operator in+out",-24}{"",14}{LowerBoundBytes,14:N0}\n");
+        if (Tflm?.Note is { } note) sb.Append("TFLM: ").Append(note).Append('\n');
+        if (Tflm?.Estimate is { } estimate) sb.Append("TFLM figures are estimates: ").Append(estimate).Append('\n');
         return sb.ToString();
     }
 

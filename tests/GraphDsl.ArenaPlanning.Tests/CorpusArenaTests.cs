@@ -50,7 +50,12 @@ public sealed class CorpusArenaTests(ITestOutputHelper output)
         Assert.True(plan is not null, string.Join("\n", bag));
         var problem = MemoryProblem.Create(graph);
         Assert.Empty(PlanProperties.Verify(problem, plan!));
-        Assert.True(plan!.ArenaBytes <= plan.TflmGreedyArenaBytes, $"arena {plan.ArenaBytes} > TFLM greedy {plan.TflmGreedyArenaBytes}");
+        // Never worse under TFLM: the head TFLM plans for what gets written is at most its own plan
+        // of the input. A plan placed around TFLM's scratch buffers may put activations above them.
+        Assert.True(plan!.Tflm!.Predicted.HeadBytes <= plan.Tflm.Stored.HeadBytes,
+            $"TFLM head {plan.Tflm.Predicted.HeadBytes} > TFLM's own plan of the input {plan.Tflm.Stored.HeadBytes}");
+        if (plan.Tflm.OfflinePlan != TflmOfflinePlan.GraphDslWithScratch)
+            Assert.True(plan.ArenaBytes <= plan.TflmGreedyArenaBytes, $"arena {plan.ArenaBytes} > TFLM greedy {plan.TflmGreedyArenaBytes}");
         Assert.True(plan.ArenaBytes >= plan.AdjustedPeakBytes, $"arena {plan.ArenaBytes} < adjusted peak {plan.AdjustedPeakBytes}");
         Assert.True(plan.TflmGreedyArenaBytes >= plan.PeakBytes);
         output.WriteLine($"| {file} | {orderName} | {plan.PeakBytes} | {plan.AdjustedPeakBytes} | {plan.ArenaBytes} | {plan.TflmGreedyArenaBytes} | {plan.Strategy} | {plan.ProvenMinimal} |");

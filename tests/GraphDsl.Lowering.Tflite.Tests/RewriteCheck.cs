@@ -55,7 +55,11 @@ internal static class RewriteCheck
         {
             var b = before.Graphs[g];
             var a = after.Graphs[g];
-            Assert.Equal(b.Tensors, a.Tensors);
+            // The written plan shows up as offline_offset on re-import (the importer reads a model's
+            // own plan); everything else about the tensors is unchanged.
+            static IEnumerable<Tensor> WithoutPlan(IEnumerable<Tensor> tensors) =>
+                tensors.Select(t => t with { Attributes = t.Attributes.Without("offline_offset") });
+            Assert.Equal(WithoutPlan(b.Tensors), WithoutPlan(a.Tensors));
             Assert.Equal((b.Name, b.Inputs, b.Outputs, b.Attributes), (a.Name, a.Inputs, a.Outputs, a.Attributes));
             var expectedOps = g == 0 ? order.Select(i => b.Operators[i]).ToArray() : b.Operators.ToArray();
             Assert.Equal(expectedOps, a.Operators.ToArray());

@@ -11,7 +11,34 @@ namespace GraphDsl.Analysis.Annotations;
 /// <param name="Alignment">Byte alignment of every buffer.</param>
 /// <param name="Reuse">Reuse kinds allowed, as text (<c>all</c>, <c>views+inplace</c>, ...).</param>
 public sealed record ArenaPlanSummary(long ArenaBytes, long PeakBytes, long AdjustedPeakBytes, long TflmGreedyArenaBytes,
-    string Strategy, bool ProvenMinimal, long Alignment, double Fragmentation, string Reuse);
+    string Strategy, bool ProvenMinimal, long Alignment, double Fragmentation, string Reuse)
+{
+    /// <summary>TFLM's figures for the model as it will be written, when the planner computed them.</summary>
+    public TflmArenaSummary? Tflm { get; init; }
+}
+
+/// <summary>What TensorFlow Lite Micro will need for the written model (GraphDsl.Tflm's model of
+/// its arena, fields <c>tflm_*</c> of <c>@arena_plan</c>), all in bytes.</summary>
+/// <param name="HeadBytes">Planned section (<c>GetNonPersistentUsedBytes()</c>).</param>
+/// <param name="ActivationBytes">End of the highest tensor in that plan.</param>
+/// <param name="ScratchBytes">What kernel scratch buffers add above the tensors.</param>
+/// <param name="PersistentBytes">Persistent section (<c>GetPersistentUsedBytes()</c>), null when not modelled.</param>
+/// <param name="ArenaBytes">Head plus tail: <c>arena_used_bytes()</c>, the least <c>kTensorArenaSize</c>; null when the tail is not modelled.</param>
+/// <param name="StoredHeadBytes">TFLM's own plan of the input model (stored order, its own offline plan if any).</param>
+/// <param name="StoredArenaBytes">The input's head plus tail, when the tail is modelled.</param>
+/// <param name="OfflinePlan"><c>graphdsl</c>, <c>graphdsl+scratch</c>, <c>tflm-placement</c> or <c>none</c>.</param>
+/// <param name="Note">Why GraphDsl's placement is not what gets written, when it is not.</param>
+/// <param name="Estimate">Operators whose kernels are not modelled (the figures are estimates), or null.</param>
+/// <param name="Commit">The TFLM commit the model reproduces (short).</param>
+public sealed record TflmArenaSummary(long HeadBytes, long ActivationBytes, long ScratchBytes, long? PersistentBytes,
+    long? ArenaBytes, long StoredHeadBytes, long? StoredArenaBytes, string OfflinePlan, string? Note, string? Estimate, string Commit)
+{
+    /// <summary>Activations and scratch of TFLM's own plan of the input (the stored head's parts).</summary>
+    public (long Activations, long Scratch)? StoredParts { get; init; }
+
+    /// <summary><see cref="OfflinePlan"/> when the written model carries no offline plan.</summary>
+    public const string NoOfflinePlan = "none";
+}
 
 /// <summary>Where one activation lives: <c>@arena(offset=, size=)</c>, bytes from the arena start.</summary>
 public sealed record TensorPlace(long Offset, long Size);
@@ -40,11 +67,33 @@ public static class ArenaAnnotation
                 : annotations.Without(WellKnownAnnotations.Alias);
             return annotations.Equals(tensor.Annotations) ? tensor : tensor with { Annotations = annotations };
         }).ToEquatableArray();
-        var figures = Of(
+        var fields = new List<(string, AttributeValue)>
+        {
             ("arena_bytes", summary.ArenaBytes), ("peak_bytes", summary.PeakBytes), ("adjusted_peak_bytes", summary.AdjustedPeakBytes),
             ("tflm_greedy_arena_bytes", summary.TflmGreedyArenaBytes), ("strategy", summary.Strategy),
             ("proven_minimal", summary.ProvenMinimal), ("align", summary.Alignment),
-            ("fragmentation", Math.Round(summary.Fragmentation, 4)), ("reuse", summary.Reuse));
+            ("fragmentation", Math.Round(summary.Fragmentation, 4)), ("reuse", summary.Reuse),
+        };
+        if (summary.Tflm is { } t)
+        {
+            fields.Add(("tflm_head_bytes", t.HeadBytes));
+            fields.Add(("tflm_activation_bytes", t.ActivationBytes));
+            fields.Add(("tflm_scratch_bytes", t.ScratchBytes));
+            if (t.PersistentBytes is { } tail) fields.Add(("tflm_persistent_bytes", tail));
+            if (t.ArenaBytes is { } total) fields.Add(("tflm_arena_bytes", total));
+            fields.Add(("tflm_stored_head_bytes", t.StoredHeadBytes));
+            if (t.StoredArenaBytes is { } storedTotal) fields.Add(("tflm_stored_arena_bytes", storedTotal));
+            if (t.StoredParts is var (storedActivations, storedScratch))
+            {
+                fields.Add(("tflm_stored_activation_bytes", storedActivations));
+                fields.Add(("tflm_stored_scratch_bytes", storedScratch));
+            }
+            fields.Add(("tflm_offline_plan", t.OfflinePlan));
+            if (t.Note is { } note) fields.Add(("tflm_note", note));
+            if (t.Estimate is { } estimate) fields.Add(("tflm_estimate", estimate));
+            fields.Add(("tflm_commit", t.Commit));
+        }
+        var figures = Of([.. fields]);
         var result = graph with { Tensors = tensors, Annotations = graph.Annotations.With(WellKnownAnnotations.ArenaPlan, figures) };
         return result.Equals(graph) ? graph : result;
     }
@@ -63,6 +112,19 @@ public static class ArenaAnnotation
     /// <summary>TensorFlow Lite Micro's greedy arena recorded with the plan, when present.</summary>
     public static long? TflmGreedyArenaBytes(Graph graph) =>
         Fields(graph.Annotations, WellKnownAnnotations.ArenaPlan) is { } f ? Int(f, "tflm_greedy_arena_bytes") : null;
+
+    /// <summary>TFLM's figures recorded with the plan (<c>tflm_*</c> fields), when present.</summary>
+    public static TflmArenaSummary? Tflm(Graph graph)
+    {
+        if (Fields(graph.Annotations, WellKnownAnnotations.ArenaPlan) is not { } f || Int(f, "tflm_head_bytes") is not { } head) return null;
+        return new TflmArenaSummary(head, Int(f, "tflm_activation_bytes") ?? head, Int(f, "tflm_scratch_bytes") ?? 0,
+            Int(f, "tflm_persistent_bytes"), Int(f, "tflm_arena_bytes"), Int(f, "tflm_stored_head_bytes") ?? head,
+            Int(f, "tflm_stored_arena_bytes"), Text(f, "tflm_offline_plan") ?? "graphdsl", Text(f, "tflm_note"),
+            Text(f, "tflm_estimate"), Text(f, "tflm_commit") ?? "")
+        {
+            StoredParts = Int(f, "tflm_stored_activation_bytes") is { } a && Int(f, "tflm_stored_scratch_bytes") is { } s ? (a, s) : null,
+        };
+    }
 
     /// <summary>The tensor's <c>@arena</c>; either field null when missing or malformed.</summary>
     public static (long? Offset, long? Size)? ReadPlace(Tensor tensor) =>

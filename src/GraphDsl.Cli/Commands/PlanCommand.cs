@@ -45,7 +45,7 @@ public static class PlanCommand
             var options = new ArenaPlanOptions(parse.GetValue(align) ?? defaults.Alignment, parse.GetValue(strategy) ?? defaults.Strategy,
                 kinds, parse.GetValue(budget) ?? defaults.BudgetMilliseconds);
             var graph = loaded.Model.Main;
-            var plan = bag.HasErrors ? null : ArenaPlanner.Plan(graph, null, options, bag, location);
+            var plan = bag.HasErrors ? null : ArenaPlanner.Plan(loaded.Model, null, options, bag, location);
             if (plan is null)
             {
                 printer.Print(bag);
@@ -86,6 +86,16 @@ public static class PlanCommand
             ["peak_bytes"] = plan.PeakBytes,
             ["adjusted_peak_bytes"] = plan.AdjustedPeakBytes,
             ["tflm_greedy_arena_bytes"] = plan.TflmGreedyArenaBytes,
+            // TFLM's head for the model as planned (offline plan as it would be written) and TFLM's own plan.
+            ["tflm_head_bytes"] = plan.Tflm?.Predicted.HeadBytes,
+            ["tflm_arena_bytes"] = plan.Tflm?.Predicted.TotalBytes,
+            ["tflm_breakdown"] = plan.Tflm is { } t ? new Dictionary<string, long?>
+            {
+                ["activation_bytes"] = t.Predicted.ActivationBytes, ["scratch_bytes"] = t.Predicted.ScratchBytes, ["persistent_bytes"] = t.Predicted.TailBytes,
+            } : null,
+            ["tflm_stored_head_bytes"] = plan.Tflm?.Stored.HeadBytes,
+            ["tflm_estimate"] = plan.Tflm?.Predicted.EstimateSummary,
+            ["tflm_commit"] = GraphDsl.Tflm.TflmCalibration.Commit,
             ["strategy"] = plan.Strategy,
             ["proven_minimal"] = plan.ProvenMinimal,
             ["align"] = plan.Alignment,

@@ -7,7 +7,7 @@ namespace GraphDsl.ArenaPlanning;
 public static class ReusableOperators
 {
     /// <summary>Operators whose output is their first input reinterpreted: same bytes, new shape.</summary>
-    public static readonly IReadOnlySet<string> Views = new HashSet<string>(StringComparer.Ordinal)
+    public static readonly IReadOnlySet<string> Views = new HashSet<string>(CanonicalTypes.Instance)
     {
         "RESHAPE", "SQUEEZE", "EXPAND_DIMS",
         "Reshape", "Squeeze", "Unsqueeze", "Flatten", "Identity", "Dropout",
@@ -15,7 +15,7 @@ public static class ReusableOperators
 
     /// <summary>Operators where output element i depends only on element i of the full-size input
     /// (other inputs may broadcast), so the output may be written over that input.</summary>
-    public static readonly IReadOnlySet<string> Elementwise = new HashSet<string>(StringComparer.Ordinal)
+    public static readonly IReadOnlySet<string> Elementwise = new HashSet<string>(CanonicalTypes.Instance)
     {
         "ADD", "SUB", "MUL", "DIV", "RELU", "RELU6", "RELU_N1_TO_1", "RELU_0_TO_1", "LEAKY_RELU",
         "PRELU", "LOGISTIC", "TANH", "HARD_SWISH", "ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT",
@@ -26,10 +26,19 @@ public static class ReusableOperators
     };
 
     /// <summary>Operators that join their inputs along the <c>axis</c> attribute.</summary>
-    public static readonly IReadOnlySet<string> Concats = new HashSet<string>(StringComparer.Ordinal)
+    public static readonly IReadOnlySet<string> Concats = new HashSet<string>(CanonicalTypes.Instance)
     {
         "CONCATENATION", "Concat",
     };
+
+    /// <summary>Compares operator types by <see cref="Operator.CanonicalType"/>, so the text
+    /// <c>ai.onnx.Concat</c> (kept as written, it prints back the same) matches <c>Concat</c>.</summary>
+    private sealed class CanonicalTypes : IEqualityComparer<string>
+    {
+        public static readonly CanonicalTypes Instance = new();
+        public bool Equals(string? x, string? y) => x is null || y is null ? x == y : Operator.CanonicalType(x) == Operator.CanonicalType(y);
+        public int GetHashCode(string obj) => StringComparer.Ordinal.GetHashCode(Operator.CanonicalType(obj));
+    }
 
     /// <summary>True when the output is the first input reinterpreted: a view operator, or a
     /// concatenation of a single input (an identity copy, which TFLite converters leave behind).</summary>

@@ -124,7 +124,7 @@ internal sealed class IrBuilder : GraphDslBaseVisitor<object?>
             outputs.Add(name);
         }
         var inputs = context.operand().Select(o => o.name() is { } n ? Name(n) : null).ToList();
-        return new Operator(Operator.CanonicalType((string)VisitOpType(context.opType())!), inputs.ToEquatableArray(), outputs.ToEquatableArray())
+        return new Operator((string)VisitOpType(context.opType())!, inputs.ToEquatableArray(), outputs.ToEquatableArray())
         {
             Name = context.name() is { } opName ? Name(opName) : null,
             Attributes = context.fields() is { } f ? Fields(f) : AttributeMap.Empty,

@@ -1,3 +1,4 @@
+using GraphDsl.Analysis;
 using GraphDsl.ArenaPlanning;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
@@ -9,20 +10,27 @@ namespace GraphDsl.Passes.ArenaPlan;
 /// <c>@alias</c> and <c>@arena_plan</c> annotations.</summary>
 public sealed class ArenaPass : IGraphPass
 {
+    private static readonly ArenaPlanOptions Defaults = new();
+
     public PassDescriptor Descriptor { get; } = new(
         "arena",
         "Place activations in one arena (reuse: views, in-place, concat; strategies incl. CP-SAT) and compare with TFLite Micro's greedy planner",
         PassKind.Analysis,
         Requires: [],
         Provides: ["arena"],
+        // Defaults come from ArenaPlanOptions, the one place they are written.
         Options:
         [
-            PassOption.Int("align", 16, "Byte alignment of every buffer (TFLite Micro uses 16)."),
-            PassOption.Text("strategy", "auto", "Placement: " + string.Join(", ", ArenaStrategies.Names) + "."),
-            PassOption.Text("reuse", "all", "Reuse beyond liveness: all, none, views, inplace, concat, or kinds joined by '+'."),
-            PassOption.Int("budget-ms", 1000, "CP-SAT time budget in milliseconds."),
+            PassOption.Int("align", Defaults.Alignment, "Byte alignment of every buffer (TFLite Micro uses 16)."),
+            PassOption.Text("strategy", Defaults.Strategy, "Placement: " + string.Join(", ", ArenaStrategies.Names) + "."),
+            PassOption.Text("reuse", ReuseKindsText.Format(Defaults.Reuse), "Reuse beyond liveness: all, none, views, inplace, concat, or kinds joined by '+'."),
+            PassOption.Int("budget-ms", Defaults.BudgetMilliseconds, "CP-SAT time budget in milliseconds."),
         ],
-        Reports: ArenaDiagnostics.Planning);
+        Reports: ArenaDiagnostics.Planning)
+    {
+        // Offsets depend on lifetimes, which depend on the order: a new order makes the plan stale.
+        DependsOn = ["order"],
+    };
 
     public PassResult Run(Model model, PassContext context)
     {
@@ -35,9 +43,9 @@ public sealed class ArenaPass : IGraphPass
         }
         var options = new ArenaPlanOptions(context.Options.Get<long>("align"), context.Options.Get<string>("strategy"),
             reuse, context.Options.Get<long>("budget-ms"));
-        var plan = ArenaPlanner.Plan(model.Main, null, options, context.Diagnostics, location, context.Cancellation);
+        if (context.GetAnalysis<MemoryProblem>(model) is not { } problem) return PassResult.Unchanged(model);
+        var plan = ArenaPlanner.Plan(problem, null, options, context.Diagnostics, location, context.Cancellation);
         if (plan is null) return PassResult.Unchanged(model);
-        var problem = GraphDsl.Analysis.MemoryProblem.Create(model.Main);
         return PassResult.From(model, model.WithMain(ArenaAnnotations.Write(model.Main, problem, plan)));
     }
 }

@@ -13,19 +13,18 @@ public sealed class VerifyPass : IGraphPass
         "Check the arena plan: alignment, bounds, no overlap of live activations unless a sound alias allows it, adjusted peak <= arena",
         PassKind.Analysis,
         Requires: ["arena"],
-        Provides: [],
+        Provides: ["verified"],
         Options: [],
-        Reports: ArenaDiagnostics.Verification);
+        Reports: ArenaDiagnostics.Verification)
+    {
+        // The check holds for this order and placement only.
+        DependsOn = ["order"],
+    };
 
     public PassResult Run(Model model, PassContext context)
     {
         var location = PassLocation.Of(model, context);
-        var problem = MemoryProblem.TryCreate(model.Main, out var unsized);
-        if (problem is null)
-        {
-            foreach (var t in unsized) context.Diagnostics.Report(ArenaDiagnostics.UnsizedActivation, t.Origin.Location ?? location, t.Name, MemoryProblem.WhyUnsized(t));
-            return PassResult.Unchanged(model);
-        }
+        if (context.GetAnalysis<MemoryProblem>(model) is not { } problem) return PassResult.Unchanged(model);
         var layout = ArenaAnnotations.Read(model.Main, problem);
         if (layout is null)
         {

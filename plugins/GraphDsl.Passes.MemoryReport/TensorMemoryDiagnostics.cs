@@ -5,8 +5,6 @@ namespace GraphDsl.Passes.MemoryReport;
 /// <summary>Diagnostics of the <c>tmm</c> pass.</summary>
 public static class TensorMemoryDiagnostics
 {
-    public static readonly DiagnosticDescriptor UnsizedActivations = new("GD3101", Severity.Error,
-        "tmm: {0} activation tensor(s) have no byte size the arena can plan: {1}");
     public static readonly DiagnosticDescriptor UnknownView = new("GD3102", Severity.Error,
         "tmm: unknown view '{0}'; expected one of {1}");
     public static readonly DiagnosticDescriptor OrderNotTopological = new("GD3103", Severity.Error,

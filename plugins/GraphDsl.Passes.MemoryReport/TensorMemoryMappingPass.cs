@@ -1,4 +1,5 @@
 using GraphDsl.Analysis;
+using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 
@@ -29,7 +30,11 @@ public sealed class TensorMemoryMappingPass : IGraphPass
             PassOption.Text("view", ActivationView.Tflm,
                 "which tensors are activations: tflm (TFLite Micro arena, default) or persistent-dequantize (desktop TFLite keeps DEQUANTIZE-of-constant outputs)"),
         ],
-        Reports: [TensorMemoryDiagnostics.UnsizedActivations, TensorMemoryDiagnostics.UnknownView, TensorMemoryDiagnostics.OrderNotTopological]);
+        Reports: [AnalysisDiagnostics.UnsizedActivation, TensorMemoryDiagnostics.UnknownView, TensorMemoryDiagnostics.OrderNotTopological])
+    {
+        // The figures are those of the current order: a new order makes them stale.
+        DependsOn = ["order"],
+    };
 
     public PassResult Run(Model model, PassContext context)
     {
@@ -40,13 +45,11 @@ public sealed class TensorMemoryMappingPass : IGraphPass
             context.Diagnostics.Report(TensorMemoryDiagnostics.UnknownView, graph.Origin.Location, viewName, string.Join(", ", ActivationView.Names));
             return PassResult.Unchanged(model);
         }
-        if (MemoryProblem.TryCreate(viewed, out var unsized) is not { } problem)
-        {
-            var names = string.Join("; ", unsized.Take(10).Select(t => $"'{t.Name}': {MemoryProblem.WhyUnsized(t)}"))
-                        + (unsized.Count > 10 ? $", ... ({unsized.Count - 10} more)" : "");
-            context.Diagnostics.Report(TensorMemoryDiagnostics.UnsizedActivations, unsized[0].Origin.Location ?? graph.Origin.Location, unsized.Count, names);
-            return PassResult.Unchanged(model);
-        }
+        // The TFLM view is the model itself, shared with the other passes through the cache.
+        var problem = ReferenceEquals(viewed, graph)
+            ? context.GetAnalysis<MemoryProblem>(model)
+            : MemoryProblem.Compute(model.WithMain(viewed), context.Analyses, context.Diagnostics);
+        if (problem is null) return PassResult.Unchanged(model);
         var order = ExecutionOrder.Current(graph);
         if (!ExecutionOrder.IsTopological(problem, order))
         {
@@ -56,28 +59,11 @@ public sealed class TensorMemoryMappingPass : IGraphPass
         context.Cancellation.ThrowIfCancellationRequested();
 
         var profile = MemoryProfile.Compute(problem, order);
-        var operators = graph.Operators.ToArray();
-        foreach (var row in profile.Rows)
-        {
-            var op = operators[row.Operator];
-            operators[row.Operator] = op with
-            {
-                Annotations = op.Annotations.With(WellKnownAnnotations.Memory, Record(
-                    ("inputs", row.InputBytes), ("outputs", row.OutputBytes), ("other", row.OtherBytes), ("total", row.TotalBytes))),
-            };
-        }
         int peakOperator = profile.PeakStep < 0 ? -1 : profile.Rows[profile.PeakStep].Operator;
-        var annotated = graph with
-        {
-            Operators = operators.ToEquatableArray(),
-            Annotations = graph.Annotations.With(WellKnownAnnotations.Tmm, Record(
-                ("peak_bytes", profile.PeakBytes), ("peak_step", profile.PeakStep), ("peak_operator", peakOperator),
-                ("lower_bound_bytes", profile.LowerBoundBytes), ("view", viewName))),
-        };
+        var annotated = MemoryAnnotation.Write(graph,
+            new MemorySummary(profile.PeakBytes, profile.PeakStep, peakOperator, profile.LowerBoundBytes, viewName),
+            profile.Rows.ToDictionary(r => r.Operator, r => new OperatorMemoryFigures(r.InputBytes, r.OutputBytes, r.OtherBytes, r.TotalBytes)));
         // Same figures as before: hand back the input so analyses stay cached downstream.
-        return annotated.Equals(graph) ? PassResult.Unchanged(model) : PassResult.From(model, model.WithMain(annotated));
+        return PassResult.From(model, model.WithMain(annotated));
     }
-
-    private static AttributeValue Record(params (string Key, AttributeValue Value)[] fields) =>
-        new AttributeValue.Record(AttributeMap.From(fields));
 }

@@ -1,4 +1,5 @@
 using GraphDsl.Analysis;
+using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Scheduling;
@@ -12,7 +13,7 @@ public sealed class OrderSearchPass : IGraphPass
 {
     public const string BudgetOption = "budget-ms";
     public const string MaxStatesOption = "max-states";
-    public const string SummaryAnnotation = OrderSearchAnnotations.Summary;
+    public const string SummaryAnnotation = WellKnownAnnotations.OrderSearch;
 
     public PassDescriptor Descriptor { get; } = new(
         "order",
@@ -22,16 +23,16 @@ public sealed class OrderSearchPass : IGraphPass
         Provides: ["order"],
         Options:
         [
-            PassOption.Int(BudgetOption, 10000, "Time budget of the exact search in milliseconds; on expiry the best order so far is kept."),
-            PassOption.Int(MaxStatesOption, 2_000_000, "Most search states kept in memory."),
+            // Defaults come from OrderSearchOptions, the one place they are written.
+            PassOption.Int(BudgetOption, (long)new OrderSearchOptions().TimeBudget.TotalMilliseconds, "Time budget of the exact search in milliseconds; on expiry the best order so far is kept."),
+            PassOption.Int(MaxStatesOption, new OrderSearchOptions().MaxStates, "Most search states kept in memory."),
         ],
-        Reports: [OrderSearchDiagnostics.UnsizedActivation, OrderSearchDiagnostics.CyclicGraph, OrderSearchDiagnostics.NotProven]);
+        Reports: [AnalysisDiagnostics.UnsizedActivation, OrderSearchDiagnostics.CyclicGraph, OrderSearchDiagnostics.NotProven]);
 
     public PassResult Run(Model model, PassContext context)
     {
         var graph = model.Main;
-        var problem = OrderSearchDiagnostics.CreateProblem(graph, context.Diagnostics.Add);
-        if (problem is null) return PassResult.Unchanged(model);
+        if (context.GetAnalysis<MemoryProblem>(model) is not { } problem) return PassResult.Unchanged(model);
         var result = Scheduling.OrderSearch.Run(problem, new OrderSearchOptions
         {
             TimeBudget = TimeSpan.FromMilliseconds(context.Options.Get<long>(BudgetOption)),
@@ -46,27 +47,13 @@ public sealed class OrderSearchPass : IGraphPass
         return annotated == graph ? PassResult.Unchanged(model) : PassResult.From(model, model.WithMain(annotated));
     }
 
-    /// <summary>The graph with <c>@order(k)</c> on each operator and the figures on the graph.</summary>
+    /// <summary>The graph with <c>@order(k)</c> on each operator and the figures on the graph;
+    /// a new order drops the annotations computed for the old one (<see cref="ExecutionOrderAnnotation"/>).</summary>
     public static Graph Annotate(Graph graph, OrderSearchResult result)
     {
-        var step = new int[result.Order.Length];
-        for (int k = 0; k < result.Order.Length; k++) step[result.Order[k]] = k;
-        var operators = graph.Operators.Select((op, i) => op with
-        {
-            Annotations = op.Annotations.With(WellKnownAnnotations.Order, step[i]),
-        });
-        var figures = AttributeMap.From(
-            ("stored_peak_bytes", result.StoredPeakBytes),
-            ("peak_bytes", result.PeakBytes),
-            ("lower_bound_bytes", result.LowerBoundBytes),
-            ("proven_optimal", result.ProvenOptimal),
-            ("states", result.States),
-            ("search_ms", (long)Math.Round(result.Elapsed.TotalMilliseconds)));
-        var annotated = graph with
-        {
-            Operators = operators.ToEquatableArray(),
-            Annotations = graph.Annotations.With(SummaryAnnotation, new AttributeValue.Record(figures)),
-        };
+        var ordered = ExecutionOrderAnnotation.Write(graph, result.Order);
+        var annotated = OrderSearchAnnotation.Write(ordered, new OrderSearchSummary(result.StoredPeakBytes, result.PeakBytes,
+            result.LowerBoundBytes, result.ProvenOptimal, result.States, result.Elapsed.TotalMilliseconds));
         // Structural equality: re-running on an already annotated graph with identical figures
         // returns the input instance, so Changed stays a reference comparison.
         return annotated.Equals(graph) ? graph : annotated;

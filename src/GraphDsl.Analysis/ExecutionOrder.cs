@@ -10,21 +10,7 @@ public static class ExecutionOrder
 
     /// <summary>The order given by <c>@order(k)</c> annotations when every operator has one and they
     /// form a permutation; otherwise the stored order.</summary>
-    public static int[] Current(Graph graph)
-    {
-        int n = graph.Operators.Count;
-        var order = new int[n];
-        var seen = new bool[n];
-        for (int op = 0; op < n; op++)
-        {
-            if (graph.Operators[op].Annotations[WellKnownAnnotations.Order]?.AsInt() is not { } step
-                || step < 0 || step >= n || seen[step])
-                return Stored(graph);
-            seen[step] = true;
-            order[step] = op;
-        }
-        return order;
-    }
+    public static int[] Current(Graph graph) => Annotations.ExecutionOrderAnnotation.TryRead(graph, out _) ?? Stored(graph);
 
     /// <summary>True when <paramref name="order"/> is a permutation of the operators in which every
     /// activation is written before it is read.</summary>

@@ -1,4 +1,5 @@
 using GraphDsl.Ir;
+using GraphDsl.Ir.Diagnostics;
 
 namespace GraphDsl.Analysis;
 
@@ -11,7 +12,7 @@ namespace GraphDsl.Analysis;
 /// DEQUANTIZE of fp16 weights are activations). Operator indices are positions in
 /// <see cref="Graph.Operators"/>; tensor ids are positions in <see cref="Tensors"/>.
 /// </remarks>
-public sealed class MemoryProblem
+public sealed class MemoryProblem : IGraphAnalysis<MemoryProblem>
 {
     private MemoryProblem(Graph graph, int[] tensors, long[] sizes, int[] producer, int[][] consumers,
         bool[] isInput, bool[] isOutput, int[][] opInputs, int[][] opOutputs)
@@ -100,6 +101,14 @@ public sealed class MemoryProblem
             consumers.Select(c => c.ToArray()).ToArray(), isInput, isOutput, opInputs, opOutputs);
     }
 
+    /// <summary>The view of the model's main graph, for <see cref="AnalysisCache"/>; null after
+    /// reporting the unsized activations as one GD3051.</summary>
+    public static MemoryProblem? Compute(Model model, AnalysisCache analyses, DiagnosticBag diagnostics)
+    {
+        var problem = TryCreate(model.Main, out var unsized);
+        if (problem is null) AnalysisDiagnostics.ReportUnsized(model.Main, unsized, diagnostics);
+        return problem;
+    }
     /// <summary>Why an activation listed as unsized by <see cref="TryCreate"/> has no arena size,
     /// in words for a diagnostic.</summary>
     public static string WhyUnsized(Tensor tensor) => RuntimeTensorBytes.WhyUnsized(tensor.Type) ?? "its size is unknown";

@@ -1,4 +1,5 @@
 using GraphDsl.Analysis;
+using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 
 namespace GraphDsl.ArenaPlanning;
@@ -13,30 +14,18 @@ namespace GraphDsl.ArenaPlanning;
 /// </remarks>
 public static class ArenaAnnotations
 {
-    public const string Plan = "arena_plan";
+    public const string Plan = WellKnownAnnotations.ArenaPlan;
 
+    /// <summary>The graph with <paramref name="plan"/> written through <see cref="ArenaAnnotation"/>.</summary>
     public static Graph Write(Graph graph, MemoryProblem problem, ArenaPlan plan)
     {
-        var aliasOf = plan.Assignment.Aliases.ToDictionary(a => a.Tensor);
-        var byIndex = new Dictionary<int, int>();
-        for (int t = 0; t < problem.TensorCount; t++) byIndex[problem.Tensors[t]] = t;
-        var tensors = graph.Tensors.Select((tensor, index) =>
-        {
-            if (!byIndex.TryGetValue(index, out var t)) return tensor;
-            var annotations = tensor.Annotations.With(WellKnownAnnotations.Arena,
-                Record(("offset", plan.Offsets[t]), ("size", problem.Size[t])));
-            annotations = aliasOf.TryGetValue(t, out var a)
-                ? annotations.With(WellKnownAnnotations.Alias, Record(("of", problem.TensorName(a.Of)), ("offset", a.Offset), ("reason", ReasonText(a.Reason))))
-                : annotations.Without(WellKnownAnnotations.Alias);
-            return annotations.Equals(tensor.Annotations) ? tensor : tensor with { Annotations = annotations };
-        }).ToEquatableArray();
-        var summary = Record(
-            ("arena_bytes", plan.ArenaBytes), ("peak_bytes", plan.PeakBytes), ("adjusted_peak_bytes", plan.AdjustedPeakBytes),
-            ("tflm_greedy_arena_bytes", plan.TflmGreedyArenaBytes), ("strategy", plan.Strategy),
-            ("proven_minimal", plan.ProvenMinimal), ("align", plan.Alignment),
-            ("fragmentation", Math.Round(plan.Fragmentation, 4)), ("reuse", ReuseKindsText.Format(plan.Reuse)));
-        var result = graph with { Tensors = tensors, Annotations = graph.Annotations.With(Plan, summary) };
-        return result.Equals(graph) ? graph : result;
+        var places = new Dictionary<int, TensorPlace>();
+        for (int t = 0; t < problem.TensorCount; t++) places[problem.Tensors[t]] = new TensorPlace(plan.Offsets[t], problem.Size[t]);
+        var aliases = plan.Assignment.Aliases.ToDictionary(a => problem.Tensors[a.Tensor],
+            a => new TensorAliasRecord(problem.TensorName(a.Of), a.Offset, ReasonText(a.Reason)));
+        var summary = new ArenaPlanSummary(plan.ArenaBytes, plan.PeakBytes, plan.AdjustedPeakBytes, plan.TflmGreedyArenaBytes,
+            plan.Strategy, plan.ProvenMinimal, plan.Alignment, plan.Fragmentation, ReuseKindsText.Format(plan.Reuse));
+        return ArenaAnnotation.Write(graph, summary, places, aliases);
     }
 
     /// <summary>The placement written in <paramref name="graph"/>'s annotations, or null when the
@@ -44,9 +33,7 @@ public static class ArenaAnnotations
     /// which the verifier reports.</summary>
     public static ArenaLayout? Read(Graph graph, MemoryProblem problem)
     {
-        if (graph.Annotations[Plan] is not AttributeValue.Record plan
-            || plan.Fields["arena_bytes"]?.AsInt() is not { } arena || plan.Fields["align"]?.AsInt() is not { } align || align <= 0)
-            return null;
+        if (ArenaAnnotation.ArenaBytes(graph) is not { } arena || ArenaAnnotation.Alignment(graph) is not { } align) return null;
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int t = 0; t < problem.TensorCount; t++) ids.TryAdd(problem.TensorName(t), t);
         var offsets = new long?[problem.TensorCount];
@@ -55,16 +42,10 @@ public static class ArenaAnnotations
         for (int t = 0; t < problem.TensorCount; t++)
         {
             var tensor = problem.Graph.Tensors[problem.Tensors[t]];
-            if (tensor.Annotations[WellKnownAnnotations.Arena] is AttributeValue.Record placed)
-            {
-                offsets[t] = placed.Fields["offset"]?.AsInt();
-                sizes[t] = placed.Fields["size"]?.AsInt();
-            }
-            if (tensor.Annotations[WellKnownAnnotations.Alias] is AttributeValue.Record alias
-                && alias.Fields["of"] is AttributeValue.Str of && ids.TryGetValue(of.Value, out var target)
-                && alias.Fields["offset"]?.AsInt() is { } offset
-                && alias.Fields["reason"] is AttributeValue.Str reason && TryParseReason(reason.Value, out var why))
-                aliases.Add(new TensorAlias(t, target, offset, why));
+            if (ArenaAnnotation.ReadPlace(tensor) is { } place) (offsets[t], sizes[t]) = place;
+            if (ArenaAnnotation.ReadAlias(tensor, out _) is { } alias && ids.TryGetValue(alias.Of, out var target)
+                && TryParseReason(alias.Reason, out var why))
+                aliases.Add(new TensorAlias(t, target, alias.Offset, why));
         }
         return new ArenaLayout(offsets, sizes, aliases, arena, align);
     }
@@ -84,6 +65,4 @@ public static class ArenaAnnotations
         return false;
     }
 
-    private static AttributeValue Record(params (string Key, AttributeValue Value)[] fields) =>
-        new AttributeValue.Record(AttributeMap.From(fields));
 }

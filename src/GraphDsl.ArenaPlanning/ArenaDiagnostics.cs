@@ -1,3 +1,4 @@
+using GraphDsl.Analysis;
 using GraphDsl.Ir.Diagnostics;
 
 namespace GraphDsl.ArenaPlanning;
@@ -9,8 +10,6 @@ public static class ArenaDiagnostics
         "Unknown arena strategy '{0}'; known strategies: {1}.");
     public static readonly DiagnosticDescriptor UnknownReuse = new("GD3302", Severity.Error,
         "Unknown reuse setting '{0}'; use one of {1}, or kinds joined by '+' (views+inplace).");
-    public static readonly DiagnosticDescriptor UnsizedActivation = new("GD3303", Severity.Error,
-        "Activation '{0}' has no byte size, so the arena cannot be planned: {1}.");
     public static readonly DiagnosticDescriptor OrderNotTopological = new("GD3304", Severity.Error,
         "The execution order reads an activation before it is written, so the arena cannot be planned.");
     public static readonly DiagnosticDescriptor BadAlignment = new("GD3305", Severity.Error,
@@ -34,8 +33,8 @@ public static class ArenaDiagnostics
         "The graph has no valid @arena_plan(arena_bytes=, align=); run the arena pass before verify.");
 
     public static IReadOnlyList<DiagnosticDescriptor> Planning { get; } =
-        [UnknownStrategy, UnknownReuse, UnsizedActivation, OrderNotTopological, BadAlignment];
+        [UnknownStrategy, UnknownReuse, AnalysisDiagnostics.UnsizedActivation, OrderNotTopological, BadAlignment];
 
     public static IReadOnlyList<DiagnosticDescriptor> Verification { get; } =
-        [UnsizedActivation, MissingPlacement, Misaligned, OutsideArena, Overlap, UnsoundAlias, PeakAboveArena, WrongSize, NoPlan];
+        [AnalysisDiagnostics.UnsizedActivation, MissingPlacement, Misaligned, OutsideArena, Overlap, UnsoundAlias, PeakAboveArena, WrongSize, NoPlan];
 }

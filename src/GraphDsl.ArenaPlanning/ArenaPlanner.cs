@@ -22,6 +22,21 @@ public static class ArenaPlanner
     public static ArenaPlan? Plan(Graph graph, IReadOnlyList<int>? order, ArenaPlanOptions options,
         DiagnosticBag diagnostics, Location? location, CancellationToken cancellation = default)
     {
+        var problem = MemoryProblem.TryCreate(graph, out var unsized);
+        if (problem is null)
+        {
+            AnalysisDiagnostics.ReportUnsized(graph, unsized, diagnostics);
+            return null;
+        }
+        return Plan(problem, order, options, diagnostics, location, cancellation);
+    }
+
+    /// <summary>Plans the activation view <paramref name="problem"/> (from the analysis cache) under
+    /// <paramref name="order"/> (null: the graph's current order) after checking the options and
+    /// the order; null, with diagnostics, when it cannot plan.</summary>
+    public static ArenaPlan? Plan(MemoryProblem problem, IReadOnlyList<int>? order, ArenaPlanOptions options,
+        DiagnosticBag diagnostics, Location? location, CancellationToken cancellation = default)
+    {
         if (options.Alignment <= 0 || (options.Alignment & (options.Alignment - 1)) != 0)
         {
             diagnostics.Report(ArenaDiagnostics.BadAlignment, location, options.Alignment);
@@ -33,13 +48,7 @@ public static class ArenaPlanner
             diagnostics.Report(ArenaDiagnostics.UnknownStrategy, location, options.Strategy, string.Join(", ", ArenaStrategies.Names));
             return null;
         }
-        var problem = MemoryProblem.TryCreate(graph, out var unsized);
-        if (problem is null)
-        {
-            foreach (var t in unsized) diagnostics.Report(ArenaDiagnostics.UnsizedActivation, t.Origin.Location ?? location, t.Name, MemoryProblem.WhyUnsized(t));
-            return null;
-        }
-        order ??= ExecutionOrder.Current(graph);
+        order ??= ExecutionOrder.Current(problem.Graph);
         if (!ExecutionOrder.IsTopological(problem, order))
         {
             diagnostics.Report(ArenaDiagnostics.OrderNotTopological, location);

@@ -11,7 +11,16 @@ public static class CommandRunner
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         try
         {
-            return root.Parse(args).Invoke(config);
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+            {
+                // One line per problem, naming the command; the help is one --help away.
+                var command = string.Join(" ", parse.CommandResult.Command is RootCommand ? ["graphdsl"] : ["graphdsl", parse.CommandResult.Command.Name]);
+                foreach (var error in parse.Errors) Console.Error.WriteLine($"{command}: error: {Plain(error.Message)}");
+                Console.Error.WriteLine($"{command}: see '{command} --help'.");
+                return 1;
+            }
+            return parse.Invoke(config);
         }
         catch (OperationCanceledException)
         {
@@ -25,4 +34,14 @@ public static class CommandRunner
             return 2;
         }
     }
+
+    /// <summary>The parser's message with .NET type names said in words ("System.Int64" -> "an integer").</summary>
+    private static string Plain(string message) => System.Text.RegularExpressions.Regex.Replace(message,
+        @"as expected type '(System\.Nullable`1\[)?System\.(?<type>\w+)\]?'", m => m.Groups["type"].Value switch
+        {
+            "Int64" or "Int32" => "as an integer",
+            "Double" => "as a number",
+            "Boolean" => "as true or false",
+            var other => "as " + other,
+        });
 }

@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
-using GraphDsl.Importers.Onnx;
 using GraphDsl.Ir;
-using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
 
 namespace GraphDsl.Cli;
@@ -12,9 +9,6 @@ namespace GraphDsl.Cli;
 /// so that a model with dynamic dims can be planned for the size the device will run.</summary>
 public static class ModelInput
 {
-    public static readonly DiagnosticDescriptor BadDim = new("GD2217", Severity.Error,
-        "--dim expects NAME=N with a positive integer N, got '{0}'");
-
     /// <summary>A new <c>--dim</c> option for one command (an option belongs to one command).</summary>
     public static Option<string[]> DimOption() => new("--dim")
     {
@@ -23,17 +17,6 @@ public static class ModelInput
         DefaultValueFactory = _ => [],
     };
 
-    /// <summary>Reads <paramref name="path"/>; a malformed <c>--dim</c> is a GD2217 error.</summary>
-    public static ReadResult Load(string path, IReadOnlyList<string>? dims)
-    {
-        var values = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var entry in dims ?? [])
-        {
-            var eq = entry.LastIndexOf('=');
-            if (eq <= 0 || !long.TryParse(entry[(eq + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
-                return ReadResult.Failure(Diagnostic.Create(BadDim, null, entry));
-            values[entry[..eq]] = value;
-        }
-        return ModelLoader.Load(path, new OnnxImportOptions { DimValues = values });
-    }
+    /// <summary>Reads <paramref name="path"/>; a malformed or unknown <c>--dim</c> is an error.</summary>
+    public static ReadResult Load(string path, IReadOnlyList<string>? dims) => ModelLoader.Load(path, dims ?? []);
 }

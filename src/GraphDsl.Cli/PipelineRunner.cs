@@ -37,20 +37,27 @@ public sealed class PipelineRunner
     }
 
     /// <summary>Loads plugins (first call only), binds <paramref name="pipelineText"/> and runs it
-    /// on the model read from <paramref name="sourcePath"/> (null: built in memory).
+    /// on the model read from <paramref name="source"/> (null: built in memory).
     /// <paramref name="established"/> names capabilities the model already has (e.g. <c>order</c>
     /// from <c>@order</c> annotations). Prints diagnostics; returns the run, or null when the
     /// pipeline could not be set up (exit code 1).</summary>
-    public PipelineRun? Run(Model model, string? sourcePath, string pipelineText, ArtifactBuffer artifacts,
-        Action<string>? printPipeline = null, IEnumerable<string>? established = null)
+    /// <param name="label">Names this run in progress lines when a command runs more than one
+    /// pipeline (<c>optimize</c> plans the stored order first), so pass counters are not confused.</param>
+    public PipelineRun? Run(Model model, ModelSource? source, string pipelineText, ArtifactBuffer artifacts,
+        Action<string>? printPipeline = null, IEnumerable<string>? established = null, string? label = null)
     {
         var setup = new DiagnosticBag();
         var catalog = _catalog ??= LoadCatalog(setup);
         var passes = PipelineBinder.Bind(pipelineText, catalog, setup, established);
         var printer = new DiagnosticPrinter(Console.Error);
-        // A broken plugin is reported but does not stop a pipeline that does not use it.
+        // A broken plugin is reported but does not stop a pipeline that does not use it; a plugin
+        // folder the user named that does not exist does (it is a typo, not a broken plugin).
+        if (passes is not null)
+            foreach (var name in PrintAfter.Where(n => !passes.Any(p => p.Name == n)).Distinct())
+                setup.Report(PipelineDiagnostics.UnknownPrintAfter, null, name, string.Join(", ", passes.Select(p => p.Name)));
         printer.Print(setup);
-        if (passes is null) return null;
+        if (passes is null || setup.Any(d => d.Id is "GD9001" || d.Descriptor == PipelineDiagnostics.UnknownPrintAfter)) return null;
+        var prefix = label is null ? "graphdsl: " : $"graphdsl: {label}: ";
         printPipeline?.Invoke(PipelineText.Print(passes.Select(p => p.ToStep())));
 
         var timing = new PassTimingInstrument();
@@ -68,18 +75,18 @@ public sealed class PipelineRunner
             {
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
                 run = console.Status().Spinner(Spinner.Known.Dots).Start("starting", status =>
-                    Execute(model, sourcePath, passes, artifacts, instruments, cancel.Token,
+                    Execute(model, source, passes, artifacts, instruments, cancel.Token,
                         p => status.Status(Markup.Escape(Describe(p)))));
             }
             else
             {
                 string? last = null;
-                run = Execute(model, sourcePath, passes, artifacts, instruments, cancel.Token, p =>
+                run = Execute(model, source, passes, artifacts, instruments, cancel.Token, p =>
                 {
                     // Plain lines only when a pass starts, to keep logs short.
                     if (p.PassName == last) return;
                     last = p.PassName;
-                    Console.Error.WriteLine($"graphdsl: pass {p.Index + 1}/{p.Count}: {p.PassName}");
+                    Console.Error.WriteLine($"{prefix}pass {p.Index + 1}/{p.Count}: {p.PassName}");
                 });
             }
             printer.Print(run.Diagnostics);
@@ -94,14 +101,14 @@ public sealed class PipelineRunner
         }
     }
 
-    private PipelineRun Execute(Model model, string? sourcePath, IReadOnlyList<ScheduledPass> passes, ArtifactBuffer artifacts,
+    private PipelineRun Execute(Model model, ModelSource? source, IReadOnlyList<ScheduledPass> passes, ArtifactBuffer artifacts,
         IReadOnlyList<IPassInstrument> instruments, CancellationToken cancellation, Action<PipelineProgress> onProgress)
     {
         var settings = new PassManagerSettings
         {
             Instruments = instruments,
             Artifacts = artifacts,
-            SourcePath = sourcePath,
+            Source = source,
             PassTimeout = PassTimeout,
             Progress = new ActionProgress(onProgress),
         };

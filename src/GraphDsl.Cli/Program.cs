@@ -8,6 +8,10 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // Piped output has no terminal width; honour COLUMNS as shells and coreutils do, so tables
+        // are not wrapped at Spectre.Console's default of 80.
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0)
+            Spectre.Console.AnsiConsole.Profile.Width = columns;
         var root = new RootCommand("GraphDsl: fit neural-network graphs into microcontroller SRAM by choosing the execution order and arena layout with the smallest peak.");
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Subcommands.Add(Commands.CheckCommand.Create());

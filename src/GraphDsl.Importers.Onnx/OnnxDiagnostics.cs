@@ -52,4 +52,10 @@ public static class OnnxDiagnostics
 
     public static readonly DiagnosticDescriptor NoDefaultOpset =
         new("GD2215", Severity.Warning, "the model imports no default-domain opset; assuming opset {0}");
+
+    public static readonly DiagnosticDescriptor BadDim =
+        new("GD2217", Severity.Error, "--dim expects NAME=N with a positive integer N, got '{0}'");
+
+    public static readonly DiagnosticDescriptor UnknownDim =
+        new("GD2218", Severity.Error, "--dim {0}: the model has no symbolic dimension named '{0}'; its symbolic dimensions: {1}");
 }

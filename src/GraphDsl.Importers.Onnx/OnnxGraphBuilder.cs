@@ -35,6 +35,7 @@ internal sealed class OnnxGraphBuilder
     private readonly Dictionary<string, (string Node, string Op, string Reason)> _unsizedReasons = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TensorFacts> _valueInfo = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _opsets = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _dimParams = new(StringComparer.Ordinal);
     private readonly HashSet<string> _initializers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedUnsupported = new(StringComparer.Ordinal);
 
@@ -85,6 +86,10 @@ internal sealed class OnnxGraphBuilder
             Attributes = _assumedDims.Count == 0 ? AttributeMap.Empty
                 : AttributeMap.From(("assumed_dims", new AttributeValue.List(_assumedDims.Select(a => (AttributeValue)a).ToEquatableArray()))),
         };
+        // A --dim for a name the model does not have is a typo, not a no-op.
+        foreach (var name in _options.DimValues.Keys.Where(n => !_dimParams.Contains(n)).Order(StringComparer.Ordinal))
+            _diagnostics.Report(OnnxDiagnostics.UnknownDim, Where(""), name,
+                _dimParams.Count == 0 ? "(none)" : string.Join(", ", _dimParams));
         var model = new Model(EquatableArray.Create(irGraph))
         {
             Name = string.IsNullOrEmpty(graph.Name) ? null : graph.Name,
@@ -174,6 +179,7 @@ internal sealed class OnnxGraphBuilder
         for (int i = 0; i < dims.Length; i++)
         {
             var d = tt.Shape.Dim[i];
+            if (d.HasDimParam) _dimParams.Add(d.DimParam);
             if (d.HasDimValue && d.DimValue >= 0) dims[i] = d.DimValue;
             else if (d.HasDimParam && _options.DimValues.TryGetValue(d.DimParam, out var v)) dims[i] = v;
             else if (defaultDynamic)

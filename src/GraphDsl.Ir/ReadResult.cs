@@ -7,6 +7,10 @@ namespace GraphDsl.Ir;
 /// bad input.</summary>
 public sealed record ReadResult(Model? Model, IReadOnlyList<Diagnostic> Diagnostics)
 {
+    /// <summary>The file as read (path, format, bytes), when the model came from a file; hosts hand
+    /// it to the pipeline so lowering rewrites exactly these bytes.</summary>
+    public ModelSource? Source { get; init; }
+
     public bool Succeeded => Model is not null && !Diagnostics.Any(d => d.Severity == Severity.Error);
 
     public static ReadResult Failure(Diagnostic diagnostic) => new(null, [diagnostic]);

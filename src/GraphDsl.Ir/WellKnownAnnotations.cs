@@ -19,4 +19,14 @@ public static class WellKnownAnnotations
 
     /// <summary>On a tensor: it shares the bytes of another tensor (<c>@alias(of="x", offset=0, reason="view")</c>).</summary>
     public const string Alias = "alias";
+
+    /// <summary>On the main graph: the figures of the arena plan (<c>@arena_plan(arena_bytes=.., ...)</c>).</summary>
+    public const string ArenaPlan = "arena_plan";
+
+    /// <summary>On the main graph: the figures of the order search (<c>@order_search(peak_bytes=.., ...)</c>).</summary>
+    public const string OrderSearch = "order_search";
+
+    /// <summary>Annotations computed for one execution order: they are stale as soon as the order
+    /// changes, so whatever writes a new order removes them (see ExecutionOrderAnnotation.Write).</summary>
+    public static IReadOnlyList<string> OrderDependent { get; } = [Memory, Tmm, Arena, Alias, ArenaPlan, OrderSearch];
 }

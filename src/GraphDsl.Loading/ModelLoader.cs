@@ -16,6 +16,25 @@ public static class ModelLoader
 
     public static ReadResult Load(string path) => Load(path, new GraphDsl.Importers.Onnx.OnnxImportOptions());
 
+    /// <summary>As <see cref="Load(string)"/>, with <c>--dim NAME=N</c> arguments as the user typed
+    /// them: a malformed one is GD2217, a name the model does not have GD2218 (only ONNX models
+    /// have symbolic dimensions a --dim can set).</summary>
+    public static ReadResult Load(string path, IReadOnlyList<string> dimArguments)
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in dimArguments)
+        {
+            var eq = entry.LastIndexOf('=');
+            if (eq <= 0 || !long.TryParse(entry[(eq + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0)
+                return ReadResult.Failure(Diagnostic.Create(GraphDsl.Importers.Onnx.OnnxDiagnostics.BadDim, null, entry));
+            values[entry[..eq]] = value;
+        }
+        if (values.Count > 0 && FormatOf(path) is { } format && format != ModelSource.Onnx)
+            return ReadResult.Failure(Diagnostic.Create(GraphDsl.Importers.Onnx.OnnxDiagnostics.UnknownDim, new ModelLocation(path, ""),
+                values.Keys.Order(StringComparer.Ordinal).First(), $"(none: --dim sets symbolic dimensions of ONNX models, and this is a {format} model)"));
+        return Load(path, new GraphDsl.Importers.Onnx.OnnxImportOptions { DimValues = values });
+    }
+
     /// <summary>As <see cref="Load(string)"/>, with the values of symbolic ONNX dimensions
     /// (<c>--dim batch=1</c>).</summary>
     public static ReadResult Load(string path, GraphDsl.Importers.Onnx.OnnxImportOptions onnxOptions)
@@ -26,21 +45,45 @@ public static class ModelLoader
             return ReadResult.Failure(Diagnostic.Create(FileNotFound, new ModelLocation(path, ""), path, "no such file"));
 
         var extension = Path.GetExtension(path).ToLowerInvariant();
-        ReadResult result;
-        switch (extension)
+        if (!Formats.TryGetValue(extension, out var format))
+            return ReadResult.Failure(Diagnostic.Create(UnknownExtension, new ModelLocation(path, ""), path,
+                extension.Length == 0 ? "(none)" : extension, string.Join(", ", SupportedExtensions)));
+        // The file is read once; the front end and later lowering see the same bytes.
+        byte[] bytes;
+        try
         {
-            case ".gdsl":
-                if (ReadText(path) is not { } text) return ReadResult.Failure(Unreadable(path));
-                result = GraphDslSyntax.Parse(text, path);
-                break;
-            // Importers: one case line per binary format, e.g.
-            case ".tflite": result = GraphDsl.Importers.Tflite.TfliteImporter.Import(path); break;
-            case ".onnx": result = GraphDsl.Importers.Onnx.OnnxImporter.Import(path, onnxOptions); break;
-            default:
-                return ReadResult.Failure(Diagnostic.Create(UnknownExtension, new ModelLocation(path, ""), path,
-                    extension.Length == 0 ? "(none)" : extension, string.Join(", ", SupportedExtensions)));
+            bytes = File.ReadAllBytes(path);
         }
-        return Verified(result);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return ReadResult.Failure(Diagnostic.Create(FileNotFound, new ModelLocation(path, ""), path, e.Message));
+        }
+        var result = format switch
+        {
+            ModelSource.Text => GraphDslSyntax.Parse(DecodeText(bytes), path),
+            // Importers: one line per binary format.
+            ModelSource.Tflite => GraphDsl.Importers.Tflite.TfliteImporter.Import(bytes, path),
+            _ => GraphDsl.Importers.Onnx.OnnxImporter.Import(bytes, path, onnxOptions),
+        };
+        return Verified(result) with { Source = new ModelSource(path, format, bytes) };
+    }
+
+    /// <summary>Front-end format by file extension.</summary>
+    private static readonly IReadOnlyDictionary<string, string> Formats = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [".gdsl"] = ModelSource.Text,
+        [".tflite"] = ModelSource.Tflite,
+        [".onnx"] = ModelSource.Onnx,
+    };
+
+    /// <summary>The format a path's extension names (<c>gdsl</c>, <c>tflite</c>, <c>onnx</c>), or null.</summary>
+    public static string? FormatOf(string path) => Formats.GetValueOrDefault(Path.GetExtension(path).ToLowerInvariant());
+
+    /// <summary>UTF-8 text as File.ReadAllText decodes it (a byte-order mark is skipped).</summary>
+    private static string DecodeText(byte[] bytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
     /// <summary>The front end's result with the verifier's findings added; the model is dropped
@@ -68,6 +111,4 @@ public static class ModelLoader
         }
     }
 
-    private static Diagnostic Unreadable(string path) =>
-        Diagnostic.Create(FileNotFound, new ModelLocation(path, ""), path, "the file could not be read");
 }

@@ -12,17 +12,11 @@ public static class LoweringDiagnostics
     public static readonly DiagnosticDescriptor MissingPlacement = new("GD3502", Severity.Error,
         "Cannot lower: activation tensor '{0}' has neither an @arena placement nor an @alias. Run the 'arena' pass first.");
 
-    public static readonly DiagnosticDescriptor UnsizedTensor = new("GD3503", Severity.Error,
-        "Cannot lower: activation tensor '{0}' has no byte size: {1}.");
-
     public static readonly DiagnosticDescriptor BadAlias = new("GD3504", Severity.Error,
         "Cannot lower: the @alias of tensor '{0}' does not lead to a placed tensor ({1}).");
 
     public static readonly DiagnosticDescriptor ArenaTooSmall = new("GD3505", Severity.Error,
         "Cannot lower: @arena_plan says the arena is {0} bytes, but tensor '{1}' ends at byte {2}.");
-
-    public static readonly DiagnosticDescriptor SourceUnreadable = new("GD3506", Severity.Error,
-        "Cannot read the source model to rewrite it: {0}");
 
     public static readonly DiagnosticDescriptor MalformedOnnx = new("GD3507", Severity.Error,
         "Cannot rewrite the ONNX model: {0}");

@@ -1,4 +1,5 @@
 using GraphDsl.Analysis;
+using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 
@@ -58,9 +59,17 @@ public sealed class LoweringPlan
         var problem = MemoryProblem.TryCreate(graph, out var unsized);
         if (problem is null)
         {
-            foreach (var t in unsized) diagnostics.Report(LoweringDiagnostics.UnsizedTensor, Where(t.Origin, path), t.Name, MemoryProblem.WhyUnsized(t));
+            AnalysisDiagnostics.ReportUnsized(graph, unsized, diagnostics);
             return null;
         }
+        return TryRead(problem, path, diagnostics, storedOrder);
+    }
+
+    /// <summary>Reads the plan of <paramref name="problem"/>'s graph (the activation view from the
+    /// analysis cache), or reports why it cannot and returns null.</summary>
+    public static LoweringPlan? TryRead(MemoryProblem problem, string? path, DiagnosticBag diagnostics, bool storedOrder = false)
+    {
+        var graph = problem.Graph;
         var order = storedOrder ? ExecutionOrder.Stored(graph) : ReadOrder(graph, problem, path, diagnostics);
         if (order is null) return null;
         var live = Liveness.Compute(problem, order);
@@ -91,7 +100,7 @@ public sealed class LoweringPlan
 
         long highest = placements.Length == 0 ? 0 : placements.Max(p => p.End);
         long arenaBytes = highest;
-        if (PlanField(graph, "arena_bytes") is { } declared)
+        if (ArenaAnnotation.ArenaBytes(graph) is { } declared)
         {
             var top = placements.FirstOrDefault(p => p.End > declared);
             if (top is not null)
@@ -104,34 +113,13 @@ public sealed class LoweringPlan
         return new LoweringPlan(graph, problem, order, placements, arenaBytes);
     }
 
-    /// <summary>A numeric field of the graph's <c>@arena_plan</c> annotation, when present.</summary>
-    public static long? PlanField(Graph graph, string field) =>
-        (graph.Annotations["arena_plan"] as AttributeValue.Record)?.Fields[field]?.AsInt();
-
     private static int[]? ReadOrder(Graph graph, MemoryProblem problem, string? path, DiagnosticBag diagnostics)
     {
-        int n = graph.Operators.Count;
-        var order = new int[n];
-        var seen = new bool[n];
-        for (int op = 0; op < n; op++)
+        var order = ExecutionOrderAnnotation.TryRead(graph, out var reason);
+        if (order is null)
         {
-            var o = graph.Operators[op];
-            var step = o.Annotations[WellKnownAnnotations.Order]?.AsInt();
-            string? reason = step switch
-            {
-                null => $"operator {op} ({o.OpType}) has no @order",
-                < 0 => $"operator {op} has @order({step})",
-                _ when step >= n => $"operator {op} has @order({step}) but there are {n} operators",
-                _ when seen[step.Value] => $"step {step} is given to two operators",
-                _ => null,
-            };
-            if (reason is not null)
-            {
-                diagnostics.Report(LoweringDiagnostics.MissingOrder, Where(o.Origin, path), graph.Name, reason);
-                return null;
-            }
-            seen[step!.Value] = true;
-            order[step.Value] = op;
+            diagnostics.Report(LoweringDiagnostics.MissingOrder, Where(graph.Origin, path), graph.Name, reason ?? "no operator has @order");
+            return null;
         }
         if (!ExecutionOrder.IsTopological(problem, order))
         {
@@ -152,17 +140,14 @@ public sealed class LoweringPlan
         for (var current = tensor; ;)
         {
             if (!visited.Add(current.Name)) { problem = "the aliases form a cycle"; return null; }
-            if (current.Annotations[WellKnownAnnotations.Arena] is AttributeValue.Record arena
-                && arena.Fields["offset"]?.AsInt() is { } offset)
-                return offset + added;
-            if (current.Annotations[WellKnownAnnotations.Alias] is not AttributeValue.Record alias)
-                return current == tensor ? null : Fail(out problem, $"'{current.Name}' has no placement");
-            if (alias.Fields["of"] is not AttributeValue.Str { Value: var target })
-                return Fail(out problem, "the annotation has no of=\"tensor\"");
-            aliasOf ??= target;
-            added += alias.Fields["offset"]?.AsInt() ?? 0;
-            var next = graph.FindTensor(target);
-            if (next is null) return Fail(out problem, $"no tensor '{target}'");
+            if (ArenaAnnotation.ReadPlace(current) is { Offset: { } offset }) return offset + added;
+            var alias = ArenaAnnotation.ReadAlias(current, out var malformed);
+            if (malformed is not null) return Fail(out problem, malformed);
+            if (alias is null) return current == tensor ? null : Fail(out problem, $"'{current.Name}' has no placement");
+            aliasOf ??= alias.Of;
+            added += alias.Offset;
+            var next = graph.FindTensor(alias.Of);
+            if (next is null) return Fail(out problem, $"no tensor '{alias.Of}'");
             current = next;
         }
     }

@@ -18,4 +18,16 @@ public sealed record PassDescriptor(
     IReadOnlyList<string> Requires,
     IReadOnlyList<string> Provides,
     IReadOnlyList<PassOption> Options,
-    IReadOnlyList<DiagnosticDescriptor> Reports);
+    IReadOnlyList<DiagnosticDescriptor> Reports)
+{
+    /// <summary>Capabilities whose current state this pass's results are computed from, in
+    /// addition to <see cref="Requires"/> (which count too). Example: the arena pass plans the
+    /// current execution order, so it depends on <c>order</c>.</summary>
+    /// <remarks>When a later pass provides one of these again (the order pass choosing a new order),
+    /// what this pass provided is stale: the binder withdraws it, and a pipeline in which a later
+    /// pass requires it without running this pass again is refused (GD3013). A pass of kind
+    /// <see cref="PassKind.Transform"/> changes the graph itself and so withdraws every capability
+    /// provided before it, except those it provides. The passes themselves drop the annotations
+    /// they make stale (see <c>ExecutionOrderAnnotation.Write</c>), so printed IR never shows them.</remarks>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+}

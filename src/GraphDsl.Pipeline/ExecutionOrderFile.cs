@@ -1,4 +1,5 @@
 using GraphDsl.Analysis;
+using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 
@@ -62,16 +63,8 @@ public static class ExecutionOrderFile
     }
 
     /// <summary>The graph with <c>@order(step)</c> on every operator for <paramref name="order"/>,
-    /// or with every <c>@order</c> removed when <paramref name="order"/> is null (stored order).</summary>
-    public static Graph Apply(Graph graph, IReadOnlyList<int>? order)
-    {
-        var ops = graph.Operators.ToArray();
-        for (int i = 0; i < ops.Length; i++)
-            ops[i] = ops[i] with { Annotations = ops[i].Annotations.Without(WellKnownAnnotations.Order) };
-        if (order is not null)
-            for (int s = 0; s < order.Count; s++)
-                ops[order[s]] = ops[order[s]] with { Annotations = ops[order[s]].Annotations.With(WellKnownAnnotations.Order, s) };
-        var result = graph with { Operators = ops.ToEquatableArray() };
-        return result.Equals(graph) ? graph : result;
-    }
+    /// or with every <c>@order</c> removed when <paramref name="order"/> is null (stored order);
+    /// annotations computed for a different order are dropped (<see cref="ExecutionOrderAnnotation"/>).</summary>
+    public static Graph Apply(Graph graph, IReadOnlyList<int>? order) =>
+        order is null ? ExecutionOrderAnnotation.Strip(graph) : ExecutionOrderAnnotation.Write(graph, order);
 }

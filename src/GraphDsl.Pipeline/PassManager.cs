@@ -16,6 +16,8 @@ namespace GraphDsl.Pipeline;
 /// 4. check <c>Changed == false</c> implies the same instance;
 /// 5. instruments' AfterPass (IrVerifier on the output, print IR, timing);
 /// 6. stop on any Error.
+/// One <see cref="GraphDsl.Analysis.AnalysisCache"/> serves the whole run: a pass that returns its
+/// input instance keeps every analysis, one that returns a new model invalidates them all.
 /// The input model is never modified (the IR is immutable); the manager writes no files.
 /// </remarks>
 public sealed class PassManager
@@ -38,6 +40,7 @@ public sealed class PassManager
     public PipelineRun Run(Model model, IReadOnlyList<ScheduledPass> pipeline, CancellationToken cancellation = default)
     {
         var diagnostics = new DiagnosticBag();
+        var analyses = new GraphDsl.Analysis.AnalysisCache();
         var current = model;
         for (int index = 0; index < pipeline.Count; index++)
         {
@@ -48,7 +51,7 @@ public sealed class PassManager
             if (diagnostics.HasErrors)
                 return new PipelineRun(current, diagnostics.ToList(), PipelineStatus.Failed, index);
 
-            var result = RunOne(pass, index, pipeline.Count, current, diagnostics, cancellation);
+            var result = RunOne(pass, index, pipeline.Count, current, analyses, diagnostics, cancellation);
             if (result is { } r && !r.Changed && !ReferenceEquals(r.Model, current))
             {
                 diagnostics.Report(PipelineDiagnostics.ChangedWithoutNewInstance, null, pass.Name, pass.Registration.Source,
@@ -67,19 +70,25 @@ public sealed class PassManager
             if (result is null || diagnostics.HasErrors)
                 return new PipelineRun(result?.Model ?? current, diagnostics.ToList(), PipelineStatus.Failed, index);
             current = result.Value.Model;
+            analyses.Retain(current);
         }
         return new PipelineRun(current, diagnostics.ToList(), PipelineStatus.Succeeded, pipeline.Count);
     }
 
     /// <summary>Runs one pass under its time budget; null when it failed, timed out or was cancelled.</summary>
-    private PassResult? RunOne(ScheduledPass pass, int index, int count, Model input, DiagnosticBag diagnostics, CancellationToken cancellation)
+    private PassResult? RunOne(ScheduledPass pass, int index, int count, Model input, GraphDsl.Analysis.AnalysisCache analyses,
+        DiagnosticBag diagnostics, CancellationToken cancellation)
     {
         using var passToken = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var passDiagnostics = new DiagnosticBag();
         IProgress<PassProgress> reporter = _settings.Progress is { } sink
             ? new ForwardingProgress(p => sink.Report(new PipelineProgress(pass.Name, index, count, p)))
             : new ForwardingProgress(_ => { });
-        var context = new PassContext(pass.Options, passDiagnostics, _settings.Artifacts, reporter, _settings.SourcePath, passToken.Token);
+        var context = new PassContext(pass.Options, passDiagnostics, _settings.Artifacts, reporter, _settings.SourcePath, passToken.Token)
+        {
+            Source = _settings.Source,
+            Analyses = analyses,
+        };
         _settings.Progress?.Report(new PipelineProgress(pass.Name, index, count, new PassProgress("started")));
 
         // A dedicated (background) thread, so an abandoned pass cannot starve the thread pool or

@@ -26,6 +26,16 @@ public sealed record PassManagerSettings
     /// <summary>Receives artifacts; defaults to a buffer nobody reads.</summary>
     public IArtifactSink Artifacts { get; init; } = new ArtifactBuffer();
 
-    /// <summary>The file the model was read from, handed to passes.</summary>
-    public string? SourcePath { get; init; }
+    /// <summary>The file the model was read from, with its bytes (read once by the loader),
+    /// handed to passes read-only; lowering rewrites it.</summary>
+    public ModelSource? Source { get; init; }
+
+    /// <summary>The path of the model file when there is no <see cref="Source"/> (locations only).</summary>
+    public string? SourcePath
+    {
+        get => Source?.Path ?? _sourcePath;
+        init => _sourcePath = value;
+    }
+
+    private readonly string? _sourcePath;
 }

@@ -5,7 +5,8 @@ namespace GraphDsl.Pipeline;
 
 /// <summary>Turns pipeline steps into passes ready to run: resolves names in the catalog, checks and
 /// converts option values, and checks that every capability a pass requires is provided by an
-/// earlier pass. All problems are reported, not just the first.</summary>
+/// earlier pass and is still valid (not made stale by a later pass, see
+/// <see cref="PassDescriptor.DependsOn"/>). All problems are reported, not just the first.</summary>
 public static class PipelineBinder
 {
     /// <summary>Parses and binds pipeline text; null when anything is wrong.</summary>
@@ -27,6 +28,14 @@ public static class PipelineBinder
         }
         bool ok = true;
         var provided = new HashSet<string>(initialCapabilities ?? [], StringComparer.Ordinal);
+        // Capability -> the pass that withdrew it (for the message), while it stays withdrawn.
+        var withdrawnBy = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Capability -> what the pass that provided it read (its Requires and DependsOn).
+        var basis = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        // What the model already carries was computed as the catalog's passes compute it.
+        foreach (var capability in provided)
+            basis[capability] = catalog.Passes.Where(p => p.Descriptor.Provides.Contains(capability))
+                .SelectMany(p => p.Descriptor.Requires.Concat(p.Descriptor.DependsOn)).Distinct().ToList();
         var scheduled = new List<ScheduledPass>();
         foreach (var step in steps)
         {
@@ -43,6 +52,12 @@ public static class PipelineBinder
             foreach (var need in descriptor.Requires)
             {
                 if (provided.Contains(need)) continue;
+                if (withdrawnBy.TryGetValue(need, out var staleBy))
+                {
+                    diagnostics.Report(PipelineDiagnostics.StaleRequirement, At(step.Offset), step.PassName, need, staleBy);
+                    ok = false;
+                    continue;
+                }
                 var providers = catalog.Passes.Where(p => p.Descriptor.Provides.Contains(need)).Select(p => $"'{p.Name}'").ToList();
                 var hint = providers.Count == 0
                     ? "no known pass provides it"
@@ -50,10 +65,39 @@ public static class PipelineBinder
                 diagnostics.Report(PipelineDiagnostics.MissingRequirement, At(step.Offset), step.PassName, need, hint);
                 ok = false;
             }
+            Withdraw(descriptor, provided, withdrawnBy, basis);
             provided.UnionWith(descriptor.Provides);
+            foreach (var capability in descriptor.Provides)
+            {
+                withdrawnBy.Remove(capability);
+                basis[capability] = [.. descriptor.Requires, .. descriptor.DependsOn];
+            }
             if (options is not null) scheduled.Add(new ScheduledPass(registration, options));
         }
         return ok ? scheduled : null;
+    }
+
+    /// <summary>Withdraws what <paramref name="pass"/> makes stale: for a transform, every
+    /// capability it does not provide itself; otherwise every capability computed from one it
+    /// provides again (transitively: tmm read the order, a report read tmm).</summary>
+    private static void Withdraw(PassDescriptor pass, HashSet<string> provided, Dictionary<string, string> withdrawnBy,
+        Dictionary<string, IReadOnlyList<string>> basis)
+    {
+        var stale = pass.Kind == PassKind.Transform
+            ? provided.Where(c => !pass.Provides.Contains(c)).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+        // Providing a capability again changes it even when nothing provided it before: the order
+        // pass replaces the stored order that an earlier arena plan was computed for.
+        var changed = new Queue<string>(pass.Provides);
+        while (changed.TryDequeue(out var capability))
+            foreach (var (dependent, reads) in basis)
+                if (reads.Contains(capability) && !pass.Provides.Contains(dependent) && provided.Contains(dependent) && stale.Add(dependent))
+                    changed.Enqueue(dependent);
+        foreach (var capability in stale)
+        {
+            provided.Remove(capability);
+            withdrawnBy[capability] = pass.Name;
+        }
     }
 
     private static PassOptions? BindOptions(PipelineStep step, PassDescriptor descriptor, DiagnosticBag diagnostics)

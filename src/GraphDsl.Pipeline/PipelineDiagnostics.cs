@@ -19,6 +19,10 @@ public static class PipelineDiagnostics
     public static readonly DiagnosticDescriptor OrderFileNotPermutation = new("GD3011", Severity.Error, "order file: {0}");
     public static readonly DiagnosticDescriptor OrderFileNotTopological = new("GD3012", Severity.Error, "order file: operator {0} runs at step {1} but reads '{2}', which operator {3} writes later");
 
+    public static readonly DiagnosticDescriptor StaleRequirement = new("GD3013", Severity.Error, "pass '{0}' requires '{1}', but '{2}' ran after it was provided and made it stale (it was computed for the previous execution order or graph); run the pass providing '{1}' again after '{2}'");
+
+    public static readonly DiagnosticDescriptor UnknownPrintAfter = new("GD3014", Severity.Error, "--print-after '{0}': the pipeline has no pass of that name; its passes: {1}");
+
     public static readonly DiagnosticDescriptor PluginFolderMissing = new("GD9001", Severity.Error, "plugin folder '{0}' does not exist");
     public static readonly DiagnosticDescriptor PluginAssemblyMissing = new("GD9002", Severity.Error, "plugin folder '{0}' has no assembly '{1}' (each plugin lives in <dir>/<Name>/<Name>.dll)");
     public static readonly DiagnosticDescriptor PluginBadImage = new("GD9003", Severity.Error, "plugin '{0}' could not be read as a .NET assembly: {1}");

@@ -1,4 +1,5 @@
 using GraphDsl.Analysis;
+using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 
 namespace GraphDsl.Reports;
@@ -13,23 +14,19 @@ public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int Pe
     public static TmmTable? FromModel(Model model)
     {
         var graph = model.Main;
-        if (graph.Annotations[WellKnownAnnotations.Tmm] is not AttributeValue.Record summary) return null;
+        if (MemoryAnnotation.ReadSummary(graph) is not { } summary) return null;
         var rows = new List<TmmRow>();
         var order = ExecutionOrder.Current(graph);
         for (int step = 0; step < order.Length; step++)
         {
             var op = graph.Operators[order[step]];
-            if (op.Annotations[WellKnownAnnotations.Memory] is not AttributeValue.Record memory) return null;
+            if (MemoryAnnotation.Read(op) is not { } memory) return null;
             rows.Add(new TmmRow(step, order[step], DisplayName(op), op.OpType,
-                Field(memory, "inputs"), Field(memory, "outputs"), Field(memory, "other"), Field(memory, "total")));
+                memory.InputBytes, memory.OutputBytes, memory.OtherBytes, memory.TotalBytes));
         }
-        return new TmmTable(rows, Field(summary, "peak_bytes"), (int)Field(summary, "peak_step"),
-            (int)Field(summary, "peak_operator"), Field(summary, "lower_bound_bytes"),
-            summary.Fields["view"] is AttributeValue.Str s ? s.Value : "tflm");
+        return new TmmTable(rows, summary.PeakBytes, summary.PeakStep, summary.PeakOperator, summary.LowerBoundBytes, summary.View);
     }
 
     /// <summary>The operator's own name, else its first output (TFLite operators have no names).</summary>
     public static string DisplayName(Operator op) => op.Name ?? op.PresentOutputs.FirstOrDefault() ?? "";
-
-    private static long Field(AttributeValue.Record record, string name) => record.Fields[name]?.AsInt() ?? 0;
 }

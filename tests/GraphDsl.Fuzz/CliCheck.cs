@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GraphDsl.Loading;
 using GraphDsl.TestKit;
 
@@ -10,14 +9,7 @@ namespace GraphDsl.Fuzz;
 public static class CliCheck
 {
     /// <summary>graphdsl.dll built beside this project, in the same configuration.</summary>
-    public static string CliPath
-    {
-        get
-        {
-            var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<config>/net10.0/
-            return RepositoryPaths.Combine("src", "GraphDsl.Cli", "bin", config, "net10.0", "graphdsl.dll");
-        }
-    }
+    public static string CliPath => GraphDslCli.Dll;
 
     /// <summary>A failure verdict, or null when the CLI behaved.</summary>
     public static Verdict? Run(FuzzFormat format, byte[] input, string workDir)
@@ -26,22 +18,15 @@ public static class CliCheck
         var output = Path.Combine(workDir, "cli-output" + format.Extension());
         File.WriteAllBytes(model, input);
         File.Delete(output);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { CliPath, "optimize", model, "-o", output, "--force" }) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
+        var run = ExternalProcess.Run("dotnet", [CliPath, "optimize", model, "-o", output, "--force"], TimeSpan.FromSeconds(60));
+        if (run.ExitCode == -1 && run.StdErr.EndsWith("(timed out)", StringComparison.Ordinal))
             return Verdict.Failure(FailureKind.Timeout, "cli", "graphdsl optimize ran longer than 60 s");
-        }
-        var err = stderr.Result;
-        if (process.ExitCode is not (0 or 1))
-            return Verdict.Failure(FailureKind.ExitCode, "cli", $"exit code {process.ExitCode}: {FirstLine(err)}");
+        var err = run.StdErr;
+        if (run.ExitCode is not (0 or 1))
+            return Verdict.Failure(FailureKind.ExitCode, "cli", $"exit code {run.ExitCode}: {FirstLine(err)}");
         if (err.Contains("internal error", StringComparison.OrdinalIgnoreCase) || err.Contains("\n   at ", StringComparison.Ordinal))
             return Verdict.Failure(FailureKind.InternalError, "cli", "stderr: " + FirstLine(err));
-        if (process.ExitCode == 0)
+        if (run.ExitCode == 0)
         {
             var again = ModelLoader.Load(output);
             if (!again.Succeeded)

@@ -113,6 +113,29 @@ public sealed class RegressionTests : IDisposable
         Job(FuzzFormat.Tflite, m.Build(), Outcome.Accepted);
     }
 
+    /// <summary>Found: .tflite, flatbuffer "scalar" on a shape dim (seed 1, input 4721): tensors
+    /// under the 2^31-1 byte limit each, but live together, need an arena past 2^31 bytes, and the
+    /// lower pass died with OverflowException converting offsets to TFLM's int32 offline plan.
+    /// Fixed in the TFLite lowering: GD3509 says why the plan cannot be written.</summary>
+    [Fact]
+    public void An_arena_beyond_int32_offsets_is_a_clear_error_not_an_overflow()
+    {
+        const int Gib = 1 << 30;
+        var m = new TestTfliteModel();
+        m.OpCodes.Add(new TestOpCode(0)); // ADD
+        var g = new TestSubgraph { Name = "main" };
+        int x = g.Add(new TestTensor("x", SampleModels.I8, [1, Gib]));
+        int a = g.Add(new TestTensor("a", SampleModels.I8, [1, Gib]));
+        int y = g.Add(new TestTensor("y", SampleModels.I8, [1, Gib]));
+        g.Inputs = [x];
+        g.Outputs = [y];
+        g.Operators.Add(new TestOperator(0, [x, x], [a]));
+        g.Operators.Add(new TestOperator(0, [a, x], [y])); // x, a and y alive together: 3 GiB
+        m.Subgraphs.Add(g);
+        var verdict = Job(FuzzFormat.Tflite, m.Build(), Outcome.Rejected);
+        Assert.Contains("GD3509", verdict.Reason);
+    }
+
     // ---- huge sizes (issue #17) --------------------------------------------------------------
 
     [Fact]

@@ -22,19 +22,13 @@ public static class Seeds
     /// adds weights, not structure.</summary>
     public const long MaxCorpusBytes = 1 << 20;
 
-    /// <summary>../shared/cases, beside the corpus folder (or GRAPHDSL_CASES).</summary>
-    public static string CasesDirectory { get; } =
-        Environment.GetEnvironmentVariable("GRAPHDSL_CASES") is { Length: > 0 } dir
-            ? Path.GetFullPath(dir)
-            : Path.GetFullPath(Path.Combine(CorpusModels.Directory, "..", "cases"));
-
     /// <summary>The seeds of <paramref name="format"/>; corpus and case files up to
     /// <paramref name="maxFileBytes"/> (default <see cref="MaxCorpusBytes"/>).</summary>
     public static IReadOnlyList<Seed> For(FuzzFormat format, long maxFileBytes = MaxCorpusBytes)
     {
         var seeds = new List<Seed>();
         seeds.AddRange(Files(CorpusModels.Directory, format, maxFileBytes));
-        seeds.AddRange(Files(CasesDirectory, format, maxFileBytes));
+        seeds.AddRange(Files(CaseModels.Directory, format, maxFileBytes));
         switch (format)
         {
             case FuzzFormat.Tflite:

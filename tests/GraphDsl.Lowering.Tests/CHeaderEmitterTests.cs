@@ -1,3 +1,4 @@
+using GraphDsl.TestKit;
 using System.Globalization;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;

@@ -1,3 +1,4 @@
+using GraphDsl.TestKit;
 namespace GraphDsl.Lowering.Tests;
 
 /// <summary>Finds Debian's headless Chromium, installing it once with apt-get when absent (the

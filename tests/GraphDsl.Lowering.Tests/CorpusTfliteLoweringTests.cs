@@ -84,8 +84,8 @@ public sealed class CorpusTfliteLoweringTests
         // 5. The arena size is what the run reported: the highest placed byte, rounded up to the
         // plan's alignment (the arena a runtime reserves is aligned).
         long highest = placed.Count == 0 ? 0 : placed.Max(p => p.End);
-        long align = LoweringPlan.PlanField(optimized, "align") ?? 1;
-        Assert.Equal(LoweringPlan.PlanField(optimized, "arena_bytes"), (highest + align - 1) / align * align);
+        long align = GraphDsl.Analysis.Annotations.ArenaAnnotation.Alignment(optimized) ?? 1;
+        Assert.Equal(GraphDsl.Analysis.Annotations.ArenaAnnotation.ArenaBytes(optimized), (highest + align - 1) / align * align);
     }
 
     [SkippableTheory]

@@ -1,3 +1,4 @@
+using GraphDsl.TestKit;
 using System.Text.RegularExpressions;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Reports.Html;

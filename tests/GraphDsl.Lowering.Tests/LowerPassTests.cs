@@ -51,11 +51,11 @@ public sealed class LowerPassTests
     }
 
     [SkippableFact]
-    public void Descriptor_requires_order_and_arena()
+    public void Descriptor_requires_a_verified_order_and_arena()
     {
         var d = PipelineHost.Pass("lower").Descriptor;
         Assert.Equal("lower", d.Name);
-        Assert.Equal(["order", "arena"], d.Requires);
+        Assert.Equal(["order", "arena", "verified"], d.Requires);
         Assert.Equal(PassKind.Lowering, d.Kind);
     }
 }

@@ -76,17 +76,17 @@ public sealed class OptimizeCommandTests : IDisposable
 
         var self = Graphdsl("optimize", model, "-o", model, "--force");
         Assert.Equal(1, self.ExitCode);
-        Assert.Contains("GD3520", self.StdErr);
+        Assert.Contains("GD3020", self.StdErr);
         Assert.Equal(original, File.ReadAllBytes(model));
 
         var nowhere = Graphdsl("optimize", model, "-o", P("missing/out.gdsl"));
         Assert.Equal(1, nowhere.ExitCode);
-        Assert.Contains("GD3522", nowhere.StdErr);
+        Assert.Contains("GD3022", nowhere.StdErr);
 
         File.WriteAllText(P("out.gdsl"), "keep");
         var exists = Graphdsl("optimize", model, "-o", P("out.gdsl"), "--header", P("out.h"));
         Assert.Equal(1, exists.ExitCode);
-        Assert.Contains("GD3521", exists.StdErr);
+        Assert.Contains("GD3021", exists.StdErr);
         Assert.Equal("keep", File.ReadAllText(P("out.gdsl")));
         Assert.False(File.Exists(P("out.h")));
 

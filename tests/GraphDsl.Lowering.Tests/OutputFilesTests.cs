@@ -1,3 +1,4 @@
+using GraphDsl.Pipeline;
 using GraphDsl.Ir.Diagnostics;
 using Xunit;
 
@@ -35,7 +36,7 @@ public sealed class OutputFilesTests : IDisposable
             files.Add(Path.Combine(_dir, target), "new"u8.ToArray());
             var bag = new DiagnosticBag();
             Assert.False(files.Check([P("model.tflite")], force: true, bag));
-            Assert.Equal("GD3520", Assert.Single(bag).Id);
+            Assert.Equal("GD3020", Assert.Single(bag).Id);
         }
         Assert.Equal("original", File.ReadAllText(P("model.tflite")));
     }
@@ -48,7 +49,7 @@ public sealed class OutputFilesTests : IDisposable
         files.Add(P("out.h"), "new"u8.ToArray());
         var bag = new DiagnosticBag();
         Assert.False(files.Check([], force: false, bag));
-        Assert.Equal("GD3521", Assert.Single(bag).Id);
+        Assert.Equal("GD3021", Assert.Single(bag).Id);
         Assert.True(files.Check([], force: true, new DiagnosticBag()));
         Assert.True(files.Commit(new DiagnosticBag()));
         Assert.Equal("new", File.ReadAllText(P("out.h")));
@@ -66,7 +67,7 @@ public sealed class OutputFilesTests : IDisposable
         bag = new DiagnosticBag();
         Assert.False(files.Commit(bag));
         var d = Assert.Single(bag);
-        Assert.Equal("GD3522", d.Id);
+        Assert.Equal("GD3022", d.Id);
         Assert.Contains("bad.h", d.Message);
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
     }

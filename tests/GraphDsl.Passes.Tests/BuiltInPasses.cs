@@ -21,11 +21,12 @@ public static class BuiltInPasses
 
     public static IReadOnlyList<Diagnostic> LoadDiagnostics => Loaded.Value.Diagnostics;
 
-    /// <summary>Binds and runs <paramref name="pipeline"/>; binding errors come back as a failed run.</summary>
+    /// <summary>Binds and runs <paramref name="pipeline"/> as the CLI does (capabilities the model's
+    /// annotations establish count as provided); binding errors come back as a failed run.</summary>
     public static Pipeline.PipelineRun Run(string pipeline, Model model, CancellationToken cancellation = default)
     {
         var bag = new DiagnosticBag();
-        var passes = Pipeline.PipelineBinder.Bind(pipeline, Catalog, bag);
+        var passes = Pipeline.PipelineBinder.Bind(pipeline, Catalog, bag, Pipeline.OptimizePipelines.Established(model));
         if (passes is null) return new Pipeline.PipelineRun(model, bag.ToList(), Pipeline.PipelineStatus.Failed, 0);
         return new Pipeline.PassManager().Run(model, passes, cancellation);
     }

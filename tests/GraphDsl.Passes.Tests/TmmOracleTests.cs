@@ -67,8 +67,8 @@ public class TmmOracleTests
         var run = BuiltInPasses.Run("tmm", Model.Of(g));
         Assert.False(run.Succeeded);
         var d = Assert.Single(run.Diagnostics);
-        Assert.Equal("GD3101", d.Id);
-        Assert.Equal("tmm: 1 activation tensor(s) have no byte size the arena can plan: 'x': f32[batch,3] has unknown dimensions; give them with --dim NAME=N or a static shape", d.Message);
+        Assert.Equal("GD3051", d.Id);
+        Assert.Equal("1 activation tensor(s) have no byte size the arena can plan: 'x': f32[batch,3] has unknown dimensions; give them with --dim NAME=N or a static shape", d.Message);
     }
 
     [Fact]

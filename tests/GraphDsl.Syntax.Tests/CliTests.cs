@@ -35,7 +35,7 @@ public class CliTests : IDisposable
         // Bytes from the shapes written in cnn.gdsl (all int8 activations, one byte per element).
         long activation = 96 * 96 * 1 + 48 * 48 * 8 + 48 * 48 * 8 + 48 * 48 * 16 + 24 * 24 * 32 + 12 * 12 * 64 + 64 + 64 + 2 + 2;
         long constant = 8 * 9 + 4 * 8 + 9 * 8 + 4 * 8 + 16 * 8 + 4 * 16 + 32 * 9 * 16 + 4 * 32 + 64 * 9 * 32 + 4 * 64 + 4 * 2 + 2 * 64 + 4 * 2;
-        Assert.Equal($"main: 9 operators, 23 tensors, 10 activation tensors, {activation} activation bytes, {constant} constant bytes\n",
+        Assert.Equal($"main: 9 operators, 23 tensors, 10 activation tensors, {activation:N0} activation bytes, {constant:N0} constant bytes\n",
             output.Replace("\r\n", "\n"));
     }
 
@@ -114,7 +114,7 @@ public class CliTests : IDisposable
         File.WriteAllText(source, text);
         var (exit, _, error) = Run("print", source, "--output", source);
         Assert.Equal(1, exit);
-        Assert.Contains("error GD3520", error);
+        Assert.Contains("error GD3020", error);
         Assert.Contains("it is the input model", error);
         Assert.Equal(text, File.ReadAllText(source));
     }

@@ -46,7 +46,12 @@ public static class PipelineHost
         var passes = PipelineBinder.Bind(pipeline, Loaded.Value.Catalog, bag, OptimizePipelines.Established(model));
         if (passes is null) return new Outcome(null, new Dictionary<string, byte[]>(), bag.ToList());
         var artifacts = new ArtifactBuffer();
-        var run = new PassManager(new PassManagerSettings { Artifacts = artifacts, SourcePath = sourcePath }).Run(model, passes);
+        var run = new PassManager(new PassManagerSettings { Artifacts = artifacts, Source = SourceOf(sourcePath) }).Run(model, passes);
         return new Outcome(run.Succeeded ? run.Model : null, artifacts.Items, run.Diagnostics);
     }
+
+    /// <summary>The source as the CLI hands it over: the loader's format and the file's bytes.</summary>
+    private static ModelSource? SourceOf(string? path) =>
+        path is null || !File.Exists(path) ? null
+            : new ModelSource(path, GraphDsl.Loading.ModelLoader.FormatOf(path) ?? ModelSource.Text, File.ReadAllBytes(path));
 }

@@ -55,6 +55,17 @@ public sealed class CompatibilityWarningTests(ITestOutputHelper output)
         Assert.DoesNotContain("GD36", clean.StdErr);
     }
 
+    [SkippableFact]
+    public void Models_in_onnx_vocabulary_get_no_tflm_warnings()
+    {
+        // ONNX operators (Conv, Relu...) are not TFLite operators: TFLM cannot run them as they are,
+        // and warning on each would drown the output; the check applies to TFLite models only.
+        var read = ModelLoader.Load(CorpusModels.PathOf("light_squeezenet.onnx"));
+        Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
+        Assert.False(TflmCompatibility.AppliesTo(read.Model!));
+        Assert.Empty(TflmCompatibility.Check(read.Model!));
+    }
+
     private static (int, int) At(Location? location)
     {
         var fragment = Assert.IsType<ModelLocation>(location).Fragment;

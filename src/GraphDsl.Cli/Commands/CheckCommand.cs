@@ -29,8 +29,8 @@ public static class CheckCommand
         return command;
     }
 
-    /// <summary><c>main: 12 operators, 30 tensors, 14 activation tensors, 123456 activation bytes,
-    /// 4567 constant bytes</c>; a byte total is marked <c>+?</c> when some tensor has no known size.</summary>
+    /// <summary><c>main: 12 operators, 30 tensors, 14 activation tensors, 123,456 activation bytes,
+    /// 4,567 constant bytes</c> (thousands separated, as in every table); a byte total is marked <c>+?</c> when some tensor has no known size.</summary>
     public static string Summary(Graph graph)
     {
         var activations = graph.Tensors.Where(t => t.IsActivation).ToList();
@@ -43,6 +43,6 @@ public static class CheckCommand
     private static string Bytes(IReadOnlyList<Tensor> tensors)
     {
         var known = tensors.Sum(t => t.ByteSize ?? 0);
-        return known.ToString(CultureInfo.InvariantCulture) + (tensors.Any(t => t.ByteSize is null) ? "+?" : "");
+        return known.ToString("N0", CultureInfo.InvariantCulture) + (tensors.Any(t => t.ByteSize is null) ? "+?" : "");
     }
 }

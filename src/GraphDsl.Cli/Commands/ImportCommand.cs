@@ -14,13 +14,15 @@ public static class ImportCommand
         var model = new Argument<string>("MODEL") { Description = "The model file to read (.tflite, .onnx, .gdsl)." };
         var output = new Option<string?>("--output", "-o") { Description = "Write the text to this file (atomically: temporary file, then rename) instead of stdout." };
         var dims = ModelInput.DimOption();
-        var command = new Command("import", "Read a model file (.tflite, .onnx, .gdsl) and print it in the graph language.") { model, output, dims };
-        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(output), parse.GetValue(dims) ?? []));
+        var force = StagedOutputs.ForceOption();
+        var command = new Command("import", "Read a model file (.tflite, .onnx, .gdsl) and print it in the graph language.") { model, output, dims, force };
+        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(output), parse.GetValue(dims) ?? [], parse.GetValue(force)));
         return command;
     }
 
-    private static int Run(string path, string? output, string[] dims)
+    private static int Run(string path, string? output, string[] dims, bool force)
     {
+        if (!StagedOutputs.CheckExtension(output, "graph-language text", "text", ".gdsl")) return 1;
         var result = ModelInput.Load(path, dims);
         new DiagnosticPrinter(Console.Error).Print(result.Diagnostics);
         if (!result.Succeeded) return 1;
@@ -30,7 +32,7 @@ public static class ImportCommand
             Console.Out.Write(text);
             return 0;
         }
-        var outputs = new StagedOutputs(path);
+        var outputs = new StagedOutputs(path, force);
         outputs.Add(output, text);
         return outputs.Commit() ? 0 : 1;
     }

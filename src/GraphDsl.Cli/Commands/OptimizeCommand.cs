@@ -44,7 +44,7 @@ public static class OptimizeCommand
         var header = new Option<string?>("--header") { Description = "Write a C header with the arena plan and schedule here." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON instead of a table." };
         var pipeline = new Option<string>("--pipeline") { Description = "Passes to run.", DefaultValueFactory = _ => OptimizePipelines.Default };
-        var force = new Option<bool>("--force") { Description = "Replace output files that already exist." };
+        var force = StagedOutputs.ForceOption();
         var dim = ModelInput.DimOption();
         var command = new Command("optimize", "Reorder operators and plan the arena for the smallest SRAM peak; write the optimized model.")
         {
@@ -66,6 +66,12 @@ public static class OptimizeCommand
         if (!read.Succeeded) return 1;
         var model = read.Model!;
         printer.Print(TflmCompatibility.Check(model));  // before flashing: what TFLM will refuse
+        // -o gets the model in its own format (lowering rewrites the source), so its name must say so.
+        var format = read.Source?.Format ?? ModelSource.Text;
+        if (!StagedOutputs.CheckExtension(request.Output, "the optimized model", $"{format} (the input's format)", "." + format)
+            || !StagedOutputs.CheckExtension(request.Header, "the C header", "C", ".h")
+            || !StagedOutputs.CheckExtension(request.Report, "the report", "HTML", ".html", ".htm"))
+            return 1;
         var label = request.Model is null ? "embedded default model " + DefaultModelName : Path.GetFileName(request.Model);
         var inputs = request.Model is null ? Array.Empty<string>() : [request.Model];
 
@@ -78,12 +84,12 @@ public static class OptimizeCommand
         // One runner for both pipelines: plugins load once, progress and Ctrl+C as in `run`.
         var runner = new PipelineRunner();
         var storedModel = OptimizePipelines.InStoredOrder(model);
-        var storedRun = runner.Run(storedModel, request.Model, OptimizePipelines.Stored, new ArtifactBuffer(),
-            established: OptimizePipelines.Established(storedModel));
+        var storedRun = runner.Run(storedModel, read.Source, OptimizePipelines.Stored, new ArtifactBuffer(),
+            established: OptimizePipelines.Established(storedModel), label: "stored order");
         if (storedRun is not { Succeeded: true }) return Failed(storedRun, printer, diagnostics);
         var stored = storedRun.Model;
         var artifacts = new ArtifactBuffer();
-        var optimizedRun = runner.Run(model, request.Model, request.Pipeline, artifacts,
+        var optimizedRun = runner.Run(model, read.Source, request.Pipeline, artifacts,
             established: OptimizePipelines.Established(model));
         if (optimizedRun is not { Succeeded: true }) return Failed(optimizedRun, printer, diagnostics);
         var optimized = optimizedRun.Model;
@@ -94,7 +100,7 @@ public static class OptimizeCommand
         var files = new OutputFiles();
         if (request.Output is not null)
         {
-            var name = ArtifactFor(request.Model);
+            var name = ArtifactFor(format);
             if (!artifacts.Items.TryGetValue(name, out var bytes))
                 diagnostics.Report(NoArtifact, null, request.Pipeline, name, label);
             else files.Add(request.Output, bytes);
@@ -121,7 +127,9 @@ public static class OptimizeCommand
         Console.Out.WriteLine();
         Console.Out.Write(summary.ToTable());
         if (summary.OrderProvenOptimal is { } proven)
-            Console.Out.WriteLine(proven ? "order: proven optimal" : "order: best found (not proven optimal)");
+            Console.Out.WriteLine(proven
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"order: proven optimal, minimum peak over all orders {summary.Optimized.PeakBytes:N0} B")
+                : "order: best found (not proven optimal)");
         foreach (var path in files.Paths) Console.Out.WriteLine($"wrote {path}");
         return 0;
     }
@@ -132,12 +140,7 @@ public static class OptimizeCommand
         run is { Status: PipelineStatus.Cancelled } ? PipelineRunner.ExitCode(run) : Fail(printer, diagnostics);
 
     /// <summary>The artifact of the lower pass that holds the model in the input's format.</summary>
-    private static string ArtifactFor(string? modelPath) => Path.GetExtension(modelPath ?? "").ToLowerInvariant() switch
-    {
-        ".tflite" => "model.tflite",
-        ".onnx" => "model.onnx",
-        _ => "model.gdsl",
-    };
+    private static string ArtifactFor(string format) => "model." + format;
 
     private static ReadResult ReadDefaultModel()
     {

@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using GraphDsl.Analysis;
+using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
 using GraphDsl.Pipeline;
-using GraphDsl.Scheduling;
 
 namespace GraphDsl.Cli.Commands;
 
@@ -19,8 +19,9 @@ public static class OrderCommand
     public static Command Create()
     {
         var model = new Argument<string>("MODEL") { Description = "Model to order (.tflite, .onnx, .gdsl)." };
-        var budget = new Option<long>("--budget-ms") { Description = "Time budget of the exact search in milliseconds.", DefaultValueFactory = _ => 10000 };
-        var maxStates = new Option<long>("--max-states") { Description = "Most search states kept in memory.", DefaultValueFactory = _ => 2_000_000 };
+        var flags = new PassFlags("order");
+        var budget = flags.Add<long>("budget-ms", "Time budget of the exact search in milliseconds.");
+        var maxStates = flags.Add<long>("max-states", "Most search states kept in memory.");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var dim = ModelInput.DimOption();
         var command = new Command("order", "Find the execution order with the minimum activation peak, with proof of optimality or the proven gap.")
@@ -28,11 +29,11 @@ public static class OrderCommand
             model, budget, maxStates, json, dim,
         };
         command.SetAction(parse =>
-            Run(parse.GetValue(model)!, parse.GetValue(dim), parse.GetValue(budget), parse.GetValue(maxStates), parse.GetValue(json)));
+            Run(parse.GetValue(model)!, parse.GetValue(dim), parse.GetValue(budget), parse.GetValue(maxStates), flags.Step(parse), parse.GetValue(json)));
         return command;
     }
 
-    private static int Run(string path, string[]? dims, long budgetMs, long maxStates, bool json)
+    private static int Run(string path, string[]? dims, long? budgetMs, long? maxStates, string step, bool json)
     {
         if (budgetMs < 0 || maxStates < 1)
         {
@@ -49,16 +50,16 @@ public static class OrderCommand
         var runner = new PipelineRunner
         {
             // The pass stops itself at its budget; the manager's limit is only a safety net.
-            PassTimeout = TimeSpan.FromMilliseconds(budgetMs) + PassManagerSettings.DefaultPassTimeout,
+            PassTimeout = TimeSpan.FromMilliseconds(budgetMs ?? 0) + PassManagerSettings.DefaultPassTimeout,
         };
-        var run = runner.Run(read.Model!, path,
-            string.Create(CultureInfo.InvariantCulture, $"order{{budget-ms={budgetMs},max-states={maxStates}}}"), new ArtifactBuffer());
+        var run = runner.Run(read.Model!, read.Source,
+            step, new ArtifactBuffer());
         if (run is null) return 1;
         if (!run.Succeeded) return PipelineRunner.ExitCode(run);
         var graph = run.Model.Main;
-        if (graph.Annotations[OrderSearchAnnotations.Summary] is not AttributeValue.Record { Fields: var figures })
+        if (OrderSearchAnnotation.Read(graph) is not { } figures)
         {
-            Console.Error.WriteLine($"graphdsl: error: the order pass left no @{OrderSearchAnnotations.Summary} annotation");
+            Console.Error.WriteLine($"graphdsl: error: the order pass left no @{WellKnownAnnotations.OrderSearch} annotation");
             return 1;
         }
         var report = new OrderReport(figures, ExecutionOrder.Current(graph));
@@ -67,25 +68,22 @@ public static class OrderCommand
     }
 
     /// <summary>The figures of <c>@order_search(...)</c> and the order of the <c>@order(k)</c> annotations.</summary>
-    private sealed record OrderReport(AttributeMap Figures, int[] Order)
-    {
-        public long Get(string name) => Figures[name]?.AsInt() ?? 0;
-        public bool Proven => Figures["proven_optimal"] is AttributeValue.Bool { Value: true };
-    }
+    private sealed record OrderReport(OrderSearchSummary Figures, int[] Order);
 
     private static string Table(string path, OrderReport r)
     {
         var c = CultureInfo.InvariantCulture;
-        long stored = r.Get("stored_peak_bytes"), peak = r.Get("peak_bytes"), lower = r.Get("lower_bound_bytes"), saved = stored - peak;
+        long stored = r.Figures.StoredPeakBytes, peak = r.Figures.PeakBytes, lower = r.Figures.LowerBoundBytes, saved = stored - peak;
         var rows = new (string Name, string Value)[]
         {
             ("stored peak", stored.ToString("N0", c) + " B"),
             ("optimized peak", peak.ToString("N0", c) + " B"),
             ("saved", saved.ToString("N0", c) + " B" + (stored > 0 ? string.Create(c, $" ({100.0 * saved / stored:F1}%)") : "")),
-            ("lower bound", lower.ToString("N0", c) + " B"),
-            ("proven optimal", r.Proven ? "yes" : $"no (gap {(peak - lower).ToString("N0", c)} B)"),
-            ("states", r.Get("states").ToString(c)),
-            ("time", r.Get("search_ms").ToString(c) + " ms"),
+            // The search's proven minimum over all orders, not tmm's largest single-operator footprint.
+            ("proven minimum", lower.ToString("N0", c) + " B"),
+            ("proven optimal", r.Figures.ProvenOptimal ? "yes" : $"no (gap {(peak - lower).ToString("N0", c)} B)"),
+            ("states", r.Figures.States.ToString(c)),
+            ("time", r.Figures.SearchMs.ToString("0", c) + " ms"),
         };
         var width = rows.Max(row => row.Name.Length);
         return Path.GetFileName(path) + "\n" + string.Concat(rows.Select(row => "  " + row.Name.PadRight(width) + "  " + row.Value + "\n"));
@@ -97,14 +95,14 @@ public static class OrderCommand
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
         {
             w.WriteStartObject();
-            w.WriteString("model", path);
-            w.WriteNumber("stored_peak_bytes", r.Get("stored_peak_bytes"));
-            w.WriteNumber("peak_bytes", r.Get("peak_bytes"));
-            w.WriteNumber("saved_bytes", r.Get("stored_peak_bytes") - r.Get("peak_bytes"));
-            w.WriteNumber("lower_bound_bytes", r.Get("lower_bound_bytes"));
-            w.WriteBoolean("proven_optimal", r.Proven);
-            w.WriteNumber("search_ms", r.Get("search_ms"));
-            w.WriteNumber("states", r.Get("states"));
+            w.WriteString("model", Path.GetFileName(path));
+            w.WriteNumber("stored_peak_bytes", r.Figures.StoredPeakBytes);
+            w.WriteNumber("peak_bytes", r.Figures.PeakBytes);
+            w.WriteNumber("saved_bytes", r.Figures.StoredPeakBytes - r.Figures.PeakBytes);
+            w.WriteNumber("lower_bound_bytes", r.Figures.LowerBoundBytes);
+            w.WriteBoolean("proven_optimal", r.Figures.ProvenOptimal);
+            w.WriteNumber("search_ms", (long)r.Figures.SearchMs);
+            w.WriteNumber("states", r.Figures.States);
             w.WriteStartArray("order");
             foreach (var op in r.Order) w.WriteNumberValue(op);
             w.WriteEndArray();

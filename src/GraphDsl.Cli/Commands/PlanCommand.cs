@@ -11,17 +11,19 @@ namespace GraphDsl.Cli.Commands;
 /// <summary><c>graphdsl plan MODEL [--align 16] [--strategy auto] [--reuse all] [--budget-ms 1000] [--json]</c>:
 /// plans the activation arena of the main graph in its current order and prints the arena, the
 /// liveness peaks, TFLite Micro's greedy arena for comparison and what each reuse kind saves.</summary>
-/// <remarks>Calls the planning library directly: the pass manager is not part of the CLI yet.
-/// Once it is, this command is the pipeline <c>arena{...},verify</c> plus this report.</remarks>
+/// <remarks>Calls the planning library directly rather than the pipeline <c>arena{...},verify</c>,
+/// because it also measures what each reuse kind alone saves (<see cref="ReuseSavings"/>), which
+/// no pass records; its flags and their defaults are those of the arena pass.</remarks>
 public static class PlanCommand
 {
     public static Command Create()
     {
         var file = new Argument<string>("MODEL") { Description = "Model to plan (.gdsl, .tflite, ...)." };
-        var align = new Option<long>("--align") { Description = "Buffer alignment in bytes.", DefaultValueFactory = _ => 16 };
-        var strategy = new Option<string>("--strategy") { Description = "Placement strategy: " + string.Join(", ", ArenaStrategies.Names) + ".", DefaultValueFactory = _ => "auto" };
-        var reuse = new Option<string>("--reuse") { Description = "Reuse kinds: all, none, views, inplace, concat, or joined by '+'.", DefaultValueFactory = _ => "all" };
-        var budget = new Option<long>("--budget-ms") { Description = "CP-SAT time budget in milliseconds.", DefaultValueFactory = _ => 1000 };
+        var flags = new PassFlags("arena");
+        var align = flags.Add<long>("align", "Buffer alignment in bytes.");
+        var strategy = flags.AddText("strategy", "Placement strategy: " + string.Join(", ", ArenaStrategies.Names) + ".");
+        var reuse = flags.AddText("reuse", "Reuse kinds: all, none, views, inplace, concat, or joined by '+'.");
+        var budget = flags.Add<long>("budget-ms", "CP-SAT time budget in milliseconds.");
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
         var dim = ModelInput.DimOption();
         var command = new Command("plan", "Plan the activation arena and compare it with TFLite Micro's greedy planner.")
@@ -35,10 +37,13 @@ public static class PlanCommand
             if (!loaded.Succeeded) return 1;
             var bag = new DiagnosticBag();
             var location = new ModelLocation(path, loaded.Model!.Main.Name);
-            var reuseText = parse.GetValue(reuse)!;
+            // Unset flags keep ArenaPlanOptions' defaults, which the arena pass's descriptor also uses.
+            var defaults = new ArenaPlanOptions();
+            var reuseText = parse.GetValue(reuse) ?? ReuseKindsText.Format(defaults.Reuse);
             if (!ReuseKindsText.TryParse(reuseText, out var kinds))
                 bag.Report(ArenaDiagnostics.UnknownReuse, location, reuseText, string.Join(", ", ReuseKindsText.KnownNames));
-            var options = new ArenaPlanOptions(parse.GetValue(align), parse.GetValue(strategy)!, kinds, parse.GetValue(budget));
+            var options = new ArenaPlanOptions(parse.GetValue(align) ?? defaults.Alignment, parse.GetValue(strategy) ?? defaults.Strategy,
+                kinds, parse.GetValue(budget) ?? defaults.BudgetMilliseconds);
             var graph = loaded.Model.Main;
             var plan = bag.HasErrors ? null : ArenaPlanner.Plan(graph, null, options, bag, location);
             if (plan is null)
@@ -59,15 +64,16 @@ public static class PlanCommand
     private static string Text(string path, ArenaPlan plan, ReuseSavings savings, bool verified)
     {
         var c = CultureInfo.InvariantCulture;
+        string N(long v) => v.ToString("N0", c);
         var lines = new List<string>
         {
-            $"{Path.GetFileName(path)}: arena {plan.ArenaBytes} B ({plan.Strategy}{(plan.ProvenMinimal ? ", proven minimal for this order" : "")}), align {plan.Alignment}",
-            $"  liveness peak {plan.PeakBytes} B, in-place-adjusted peak {plan.AdjustedPeakBytes} B, fragmentation {plan.Fragmentation.ToString("P1", c)}",
-            $"  TFLite Micro greedy arena {plan.TflmGreedyArenaBytes} B; verify: {(verified ? "ok" : "FAILED")}",
+            $"{Path.GetFileName(path)}: arena {N(plan.ArenaBytes)} B ({plan.Strategy}{(plan.ProvenMinimal ? ", proven minimal for this order" : "")}), align {plan.Alignment}",
+            $"  liveness peak {N(plan.PeakBytes)} B, in-place-adjusted peak {N(plan.AdjustedPeakBytes)} B, fragmentation {plan.Fragmentation.ToString("P1", c)}",
+            $"  TFLite Micro greedy arena {N(plan.TflmGreedyArenaBytes)} B; verify: {(verified ? "ok" : "FAILED")}",
             "  reuse      arena B   adjusted peak B   saved B",
         };
-        lines.AddRange(savings.Entries.Select(e => string.Create(c,
-            $"  {ReuseKindsText.Format(e.Reuse),-8} {e.ArenaBytes,9} {e.AdjustedPeakBytes,17} {e.SavedBytes,9}")));
+        lines.AddRange(savings.Entries.Select(e =>
+            $"  {ReuseKindsText.Format(e.Reuse),-8} {N(e.ArenaBytes),9} {N(e.AdjustedPeakBytes),17} {N(e.SavedBytes),9}"));
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }
 

@@ -19,19 +19,22 @@ public static class RunCommand
         var printPipeline = new Option<bool>("--print-pipeline") { Description = "Print the pipeline as bound (with non-default options) to stderr." };
         var shared = new PipelineCommandOptions();
         var dim = ModelInput.DimOption();
-        var command = new Command("run", "Run a pass pipeline on a model.") { model, pipeline, output, artifactsDir, printPipeline, dim };
+        var force = StagedOutputs.ForceOption();
+        var command = new Command("run", "Run a pass pipeline on a model.") { model, pipeline, output, artifactsDir, printPipeline, dim, force };
         shared.AddTo(command, withPrinting: true);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(model)!;
-            var outputs = new StagedOutputs(path);
+            if (!StagedOutputs.CheckExtension(parse.GetValue(output), "the resulting model", "graph-language text", ".gdsl")) return 1;
+            var outputs = new StagedOutputs(path, parse.GetValue(force));
             var loaded = ModelInput.Load(path, parse.GetValue(dim));
             new DiagnosticPrinter(Console.Error).Print(loaded.Diagnostics);
             if (!loaded.Succeeded) return 1;
 
             var artifacts = new ArtifactBuffer();
-            var run = shared.CreateRunner(parse).Run(loaded.Model!, path, parse.GetValue(pipeline)!, artifacts,
-                parse.GetValue(printPipeline) ? text => Console.Error.WriteLine($"graphdsl: pipeline {text}") : null);
+            var run = shared.CreateRunner(parse).Run(loaded.Model!, loaded.Source, parse.GetValue(pipeline)!, artifacts,
+                parse.GetValue(printPipeline) ? text => Console.Error.WriteLine($"graphdsl: pipeline {text}") : null,
+                OptimizePipelines.Established(loaded.Model!));
             if (run is null) return 1;
             if (!run.Succeeded) return PipelineRunner.ExitCode(run);
 

@@ -29,17 +29,22 @@ public static class TmmCommand
         var view = new Option<string>("--view") { Description = "tflm (default: TFLite Micro's arena) or persistent-dequantize.", DefaultValueFactory = _ => "tflm" };
         var shared = new PipelineCommandOptions();
         var dim = ModelInput.DimOption();
-        var command = new Command("tmm", "Tensor Memory Mapping: activation bytes per operator, the peak and the lower bound.") { model, order, csv, chart, json, all, view, dim };
+        var force = StagedOutputs.ForceOption();
+        var command = new Command("tmm", "Tensor Memory Mapping: activation bytes per operator, the peak and the lower bound.") { model, order, csv, chart, json, all, view, dim, force };
         shared.AddTo(command, withPrinting: false);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(model)!;
             var chartPath = parse.GetValue(chart);
-            if (chartPath is not null && Path.GetExtension(chartPath).ToLowerInvariant() is not (".png" or ".svg"))
-            {
-                Console.Error.WriteLine($"{chartPath}: error: the chart must be a .png or .svg file");
+            if (!StagedOutputs.CheckExtension(chartPath, "the chart", "PNG or SVG", ".png", ".svg")
+                || !StagedOutputs.CheckExtension(parse.GetValue(csv), "the table", "CSV", ".csv"))
                 return 1;
-            }
+            var outputs = new StagedOutputs(path, parse.GetValue(force));
+            if (parse.GetValue(csv) is { } csvTarget) outputs.Add(csvTarget, []);
+            if (chartPath is not null) outputs.Add(chartPath, []);
+            // Refuse bad destinations before any work.
+            if (!outputs.Check()) return 1;
+            outputs = new StagedOutputs(path, parse.GetValue(force));
             var loaded = ModelInput.Load(path, parse.GetValue(dim));
             var printer = new DiagnosticPrinter(Console.Error);
             printer.Print(loaded.Diagnostics);
@@ -52,16 +57,15 @@ public static class TmmCommand
                 input = ordered;
             }
 
-            var run = shared.CreateRunner(parse).Run(input, path, $"tmm{{view={parse.GetValue(view)}}}", new ArtifactBuffer());
+            var run = shared.CreateRunner(parse).Run(input, loaded.Source, $"tmm{{view={parse.GetValue(view)}}}", new ArtifactBuffer());
             if (run is null) return 1;
             if (!run.Succeeded) return PipelineRunner.ExitCode(run);
             var table = TmmTable.FromModel(run.Model)!;
 
-            var outputs = new StagedOutputs(path);
             if (parse.GetValue(csv) is { } csvPath) outputs.Add(csvPath, TmmCsv.Render(table));
             if (chartPath is not null)
                 outputs.Add(chartPath, TmmChart.Render(table, input.Name ?? Path.GetFileName(path), chartPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)));
-            if (parse.GetValue(json)) Console.Out.WriteLine(ToJson(table));
+            if (parse.GetValue(json)) Console.Out.WriteLine(ToJson(table, Path.GetFileName(path)));
             else ShowTable(table, parse.GetValue(all));
             return outputs.Commit() ? 0 : 1;
         });
@@ -108,13 +112,15 @@ public static class TmmCommand
         console.MarkupLine(Markup.Escape($"lower bound: {N(table.LowerBoundBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first; no order goes below it)"));
     }
 
-    /// <summary>One object: operators, peak_bytes, peak_step, peak_operator, lower_bound_bytes, view, rows.</summary>
-    public static string ToJson(TmmTable table)
+    /// <summary>One object: model (file name, as in every command's JSON), operators, peak_bytes,
+    /// peak_step, peak_operator, lower_bound_bytes, view, rows.</summary>
+    public static string ToJson(TmmTable table, string model)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
+            w.WriteString("model", model);
             w.WriteNumber("operators", table.Rows.Count);
             w.WriteNumber("peak_bytes", table.PeakBytes);
             w.WriteNumber("peak_step", table.PeakStep);

@@ -1,14 +1,19 @@
 using GraphDsl.Ir;
 
-namespace GraphDsl.Lowering;
+namespace GraphDsl.Pipeline;
 
-/// <summary>The pipelines of <c>graphdsl optimize</c>, as pipeline text, and the capabilities a
-/// model's own annotations already establish.</summary>
+/// <summary>The default pipelines of the commands, as pipeline text (each command runs one of
+/// these, or the user's <c>--pipeline</c>), and the capabilities a model's own annotations
+/// already establish.</summary>
 public static class OptimizePipelines
 {
-    /// <summary>tmm first (per-operator memory of the stored order), then the order search; arena
-    /// must follow order (offsets depend on lifetimes, which depend on the order); verify checks
-    /// the plan before lower turns it into files.</summary>
+    /// <summary>The pipeline of <c>graphdsl optimize</c>. Ordering constraints:
+    /// tmm     - per-operator memory of the stored order (shown by --print-after; the order pass
+    ///           drops it when it picks another order, as it is stale then);
+    /// order   - the minimum-peak execution order;
+    /// arena   - must follow order: offsets depend on lifetimes, which depend on the order;
+    /// verify  - must follow arena: checks that plan for that order;
+    /// lower   - must follow verify: writes only a verified plan.</summary>
     public const string Default = "tmm,order,arena,verify,lower";
 
     /// <summary>The "before" run: the arena pass plans the stored order (no <c>@order</c> yet), which
@@ -23,19 +28,11 @@ public static class OptimizePipelines
         var established = new List<string>();
         if (main.Operators.Count > 0 && main.Operators.All(o => o.Annotations.ContainsKey(WellKnownAnnotations.Order)))
             established.Add("order");
-        if (main.Annotations.ContainsKey("arena_plan")) established.Add("arena");
+        if (GraphDsl.Analysis.Annotations.ArenaAnnotation.HasPlan(main)) established.Add("arena");
         return established;
     }
 
     /// <summary>The model without <c>@order</c> annotations, so that passes plan its stored order
     /// (the "before" of a model that was already planned once).</summary>
-    public static Model InStoredOrder(Model model)
-    {
-        var main = model.Main;
-        if (!main.Operators.Any(o => o.Annotations.ContainsKey(WellKnownAnnotations.Order))) return model;
-        return model.WithMain(main with
-        {
-            Operators = main.Operators.Select(o => o with { Annotations = o.Annotations.Without(WellKnownAnnotations.Order) }).ToEquatableArray(),
-        });
-    }
+    public static Model InStoredOrder(Model model) => model.WithMain(GraphDsl.Analysis.Annotations.ExecutionOrderAnnotation.Strip(model.Main));
 }

@@ -1,23 +1,40 @@
 using GraphDsl.Ir.Diagnostics;
 
-namespace GraphDsl.Lowering;
+namespace GraphDsl.Pipeline;
 
 /// <summary>Writes a set of output files all-or-nothing: every file goes to a temporary file
 /// beside its destination first, and only when all of them are written are they renamed into
-/// place. Inputs are never overwritten, and existing files only when allowed.</summary>
+/// place. The one overwrite rule of every command: an input is never overwritten, a directory is
+/// never a file, an existing file is replaced only with --force, and a file's extension names the
+/// format written into it.</summary>
 public sealed class OutputFiles
 {
-    public static readonly DiagnosticDescriptor OutputIsInput = new("GD3520", Severity.Error,
+    public static readonly DiagnosticDescriptor OutputIsInput = new("GD3020", Severity.Error,
         "Refusing to write '{0}': it is the input model, which is never modified. Choose another output path.");
 
-    public static readonly DiagnosticDescriptor OutputExists = new("GD3521", Severity.Error,
+    public static readonly DiagnosticDescriptor OutputExists = new("GD3021", Severity.Error,
         "Output '{0}' already exists; pass --force to replace it.");
 
-    public static readonly DiagnosticDescriptor CannotWrite = new("GD3522", Severity.Error,
+    public static readonly DiagnosticDescriptor CannotWrite = new("GD3022", Severity.Error,
         "Cannot write '{0}': {1}");
 
-    public static readonly DiagnosticDescriptor DuplicateOutput = new("GD3523", Severity.Error,
+    public static readonly DiagnosticDescriptor DuplicateOutput = new("GD3023", Severity.Error,
         "Two outputs would be written to '{0}'.");
+
+    public static readonly DiagnosticDescriptor OutputIsDirectory = new("GD3024", Severity.Error,
+        "Output '{0}' is a directory; give a file path.");
+
+    public static readonly DiagnosticDescriptor WrongExtension = new("GD3025", Severity.Error,
+        "Output '{0}': {1} is written as {2}, so its name must end in {3}.");
+
+    /// <summary>Reports GD3025 unless <paramref name="path"/> ends in one of <paramref name="extensions"/>
+    /// (case-insensitive, with the dot); <paramref name="what"/> names the output in the message.</summary>
+    public static bool CheckExtension(string path, string what, string format, IReadOnlyList<string> extensions, DiagnosticBag diagnostics)
+    {
+        if (extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase))) return true;
+        diagnostics.Report(WrongExtension, null, path, what, format, string.Join(" or ", extensions));
+        return false;
+    }
 
     private readonly List<(string Path, ReadOnlyMemory<byte> Content)> _files = new();
 
@@ -37,8 +54,8 @@ public sealed class OutputFiles
             DiagnosticDescriptor? problem =
                 inputSet.Contains(path) || IsSameFile(path, inputSet) ? OutputIsInput
                 : !seen.Add(path) ? DuplicateOutput
+                : Directory.Exists(path) ? OutputIsDirectory
                 : File.Exists(path) && !force ? OutputExists
-                : Directory.Exists(path) ? OutputExists
                 : null;
             if (problem is null && !Directory.Exists(Path.GetDirectoryName(path)))
             {

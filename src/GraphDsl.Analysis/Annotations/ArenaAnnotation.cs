@@ -1,0 +1,81 @@
+using GraphDsl.Ir;
+using static GraphDsl.Analysis.Annotations.AnnotationRecord;
+
+namespace GraphDsl.Analysis.Annotations;
+
+/// <summary>The figures of an arena plan (<c>@arena_plan(...)</c> on the main graph).</summary>
+/// <param name="ArenaBytes">Bytes the arena needs (the end of the highest placed tensor, aligned).</param>
+/// <param name="PeakBytes">Liveness peak of the planned order.</param>
+/// <param name="AdjustedPeakBytes">Peak counting in-place outputs once.</param>
+/// <param name="TflmGreedyArenaBytes">TensorFlow Lite Micro's greedy-by-size arena for the same order.</param>
+/// <param name="Alignment">Byte alignment of every buffer.</param>
+/// <param name="Reuse">Reuse kinds allowed, as text (<c>all</c>, <c>views+inplace</c>, ...).</param>
+public sealed record ArenaPlanSummary(long ArenaBytes, long PeakBytes, long AdjustedPeakBytes, long TflmGreedyArenaBytes,
+    string Strategy, bool ProvenMinimal, long Alignment, double Fragmentation, string Reuse);
+
+/// <summary>Where one activation lives: <c>@arena(offset=, size=)</c>, bytes from the arena start.</summary>
+public sealed record TensorPlace(long Offset, long Size);
+
+/// <summary>An activation sharing the bytes of another: <c>@alias(of="x", offset=, reason=)</c>,
+/// offset relative to <paramref name="Of"/>; reason <c>view</c>, <c>inplace</c> or <c>concat</c>.</summary>
+public sealed record TensorAliasRecord(string Of, long Offset, string Reason);
+
+/// <summary>The codec of the arena pass's results: <c>@arena</c> and <c>@alias</c> on tensors and
+/// <c>@arena_plan</c> on the graph. All of it holds for one execution order
+/// (<see cref="ExecutionOrderAnnotation"/> drops it when the order changes).</summary>
+public static class ArenaAnnotation
+{
+    /// <summary>The graph with the plan written: <paramref name="places"/> and
+    /// <paramref name="aliases"/> by index in <see cref="Graph.Tensors"/>; tensors with a place and no
+    /// alias lose any earlier <c>@alias</c>. The input instance when nothing changes.</summary>
+    public static Graph Write(Graph graph, ArenaPlanSummary summary, IReadOnlyDictionary<int, TensorPlace> places,
+        IReadOnlyDictionary<int, TensorAliasRecord> aliases)
+    {
+        var tensors = graph.Tensors.Select((tensor, index) =>
+        {
+            if (!places.TryGetValue(index, out var place)) return tensor;
+            var annotations = tensor.Annotations.With(WellKnownAnnotations.Arena, Of(("offset", place.Offset), ("size", place.Size)));
+            annotations = aliases.TryGetValue(index, out var a)
+                ? annotations.With(WellKnownAnnotations.Alias, Of(("of", a.Of), ("offset", a.Offset), ("reason", a.Reason)))
+                : annotations.Without(WellKnownAnnotations.Alias);
+            return annotations.Equals(tensor.Annotations) ? tensor : tensor with { Annotations = annotations };
+        }).ToEquatableArray();
+        var figures = Of(
+            ("arena_bytes", summary.ArenaBytes), ("peak_bytes", summary.PeakBytes), ("adjusted_peak_bytes", summary.AdjustedPeakBytes),
+            ("tflm_greedy_arena_bytes", summary.TflmGreedyArenaBytes), ("strategy", summary.Strategy),
+            ("proven_minimal", summary.ProvenMinimal), ("align", summary.Alignment),
+            ("fragmentation", Math.Round(summary.Fragmentation, 4)), ("reuse", summary.Reuse));
+        var result = graph with { Tensors = tensors, Annotations = graph.Annotations.With(WellKnownAnnotations.ArenaPlan, figures) };
+        return result.Equals(graph) ? graph : result;
+    }
+
+    /// <summary>True when the graph carries an <c>@arena_plan</c> (complete or not).</summary>
+    public static bool HasPlan(Graph graph) => graph.Annotations.ContainsKey(WellKnownAnnotations.ArenaPlan);
+
+    /// <summary>The arena size the plan declares, when present.</summary>
+    public static long? ArenaBytes(Graph graph) =>
+        Fields(graph.Annotations, WellKnownAnnotations.ArenaPlan) is { } f ? Int(f, "arena_bytes") : null;
+
+    /// <summary>The alignment the plan declares, when present and positive.</summary>
+    public static long? Alignment(Graph graph) =>
+        Fields(graph.Annotations, WellKnownAnnotations.ArenaPlan) is { } f && Int(f, "align") is { } a && a > 0 ? a : null;
+
+    /// <summary>TensorFlow Lite Micro's greedy arena recorded with the plan, when present.</summary>
+    public static long? TflmGreedyArenaBytes(Graph graph) =>
+        Fields(graph.Annotations, WellKnownAnnotations.ArenaPlan) is { } f ? Int(f, "tflm_greedy_arena_bytes") : null;
+
+    /// <summary>The tensor's <c>@arena</c>; either field null when missing or malformed.</summary>
+    public static (long? Offset, long? Size)? ReadPlace(Tensor tensor) =>
+        Fields(tensor.Annotations, WellKnownAnnotations.Arena) is { } f ? (Int(f, "offset"), Int(f, "size")) : null;
+
+    /// <summary>The tensor's <c>@alias</c>; null when absent, with a one-line
+    /// <paramref name="problem"/> when present but malformed.</summary>
+    public static TensorAliasRecord? ReadAlias(Tensor tensor, out string? problem)
+    {
+        problem = null;
+        if (Fields(tensor.Annotations, WellKnownAnnotations.Alias) is not { } f) return null;
+        if (Text(f, "of") is not { } of) { problem = "the annotation has no of=\"tensor\""; return null; }
+        if (Int(f, "offset") is not { } offset) { problem = "the annotation has no offset="; return null; }
+        return new TensorAliasRecord(of, offset, Text(f, "reason") ?? "");
+    }
+}

@@ -156,8 +156,7 @@ internal sealed class TfliteModelReader
     private int[]? _offlineOffsets;
     private int _tensorsBefore;
 
-    /// <summary>Tensor attribute: the tensor's offset in the model's own offline memory plan.</summary>
-    public const string OfflineOffsetAttribute = "offline_offset";
+    public const string OfflineOffsetAttribute = TfliteImporter.OfflineOffsetAttribute;
 
     /// <summary>Name of the metadata entry holding an offline memory plan (TFLite Micro).</summary>
     public const string OfflinePlanMetadata = "OfflineMemoryAllocation";

@@ -19,6 +19,16 @@ public sealed class PipelineCommandOptions
         DefaultValueFactory = _ => 60,
     };
 
+    public PipelineCommandOptions()
+    {
+        // A budget of zero (or less) would cancel every pass before it starts.
+        PassTimeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is not (> 0 and < 1e9))
+                result.AddError("--pass-timeout must be a number of seconds above 0 (and below 1e9).");
+        });
+    }
+
     public Option<bool> PrintAfterAll { get; } = new("--print-after-all") { Description = "Print the IR after every pass (to stdout)." };
 
     public Option<string[]> PrintAfter { get; } = new("--print-after")
@@ -44,7 +54,7 @@ public sealed class PipelineCommandOptions
     public PipelineRunner CreateRunner(ParseResult parse) => new()
     {
         PluginDirectories = parse.GetValue(Plugins) ?? [],
-        PassTimeout = TimeSpan.FromSeconds(Math.Max(0.001, parse.GetValue(PassTimeout))),
+        PassTimeout = TimeSpan.FromSeconds(parse.GetValue(PassTimeout)),
         TimePasses = parse.GetValue(TimePasses),
         PrintAfterAll = parse.GetValue(PrintAfterAll),
         PrintAfter = parse.GetValue(PrintAfter) ?? [],

@@ -133,7 +133,10 @@ public sealed class PassManager
     {
         try
         {
-            return task.Wait(budget, cancellation);
+            // Task.Wait takes at most int.MaxValue ms (about 24.8 days); a longer budget is no limit.
+            return budget.TotalMilliseconds >= int.MaxValue
+                ? task.Wait(Timeout.Infinite, cancellation)
+                : task.Wait(budget, cancellation);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

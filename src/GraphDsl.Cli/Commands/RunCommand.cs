@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GraphDsl.Ir;
+using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
 using GraphDsl.Pipeline;
 
@@ -41,6 +42,13 @@ public static class RunCommand
             if (parse.GetValue(output) is { } outPath) outputs.Add(outPath, IrPrinter.Print(run.Model));
             if (parse.GetValue(artifactsDir) is { } dir)
             {
+                if (File.Exists(dir))
+                {
+                    var bag = new DiagnosticBag();
+                    bag.Report(OutputFiles.CannotWrite, null, dir, "--artifacts names a folder, and this is a file");
+                    new DiagnosticPrinter(Console.Error).Print(bag);
+                    return 1;
+                }
                 Directory.CreateDirectory(dir);
                 foreach (var (name, bytes) in artifacts.Items)
                     outputs.Add(Path.Combine(dir, Path.GetFileName(name)), bytes);

@@ -29,7 +29,7 @@ public static class CHeaderEmitter
         if (OptimizationSummary.AssumedDimsOf(plan.Graph) is { Count: > 0 } assumed)
             sb.Append("/* Planned for dynamic dimensions taken as: ").Append(CIdentifier.Comment(string.Join(", ", assumed)))
               .Append(".\n   Other sizes need another plan (graphdsl ... --dim NAME=N). */\n");
-        Define(sb, prefix + "_ARENA_SIZE", plan.ArenaBytes, "bytes of the activation arena");
+        Define(sb, prefix + "_ARENA_SIZE", plan.ArenaBytes, "bytes the offline plan spans (subgraph 0's activations)");
         if (ArenaAnnotation.Tflm(graph) is { } tflm)
         {
             // What TensorFlow Lite Micro itself needs for the written model (GraphDsl.Tflm's model of TFLM).

@@ -53,7 +53,10 @@ public static class HtmlReport
         sb.Append("<h2>Before / after</h2><table class=\"numbers\"><tr><th></th><th>before (stored order)</th><th>after</th><th>saved</th><th>saved %</th></tr>");
         Row(sb, "peak live activations", summary.Stored.PeakBytes, summary.Optimized.PeakBytes);
         Row(sb, "arena, GraphDsl plan", summary.Stored.ArenaBytes, summary.Optimized.ArenaBytes);
-        if (summary.Stored.TflmGreedyArenaBytes is { } greedy) Row(sb, "arena vs TFLM greedy planner", greedy, summary.Optimized.ArenaBytes);
+        if (summary.Stored.TflmGreedyArenaBytes is { } greedy && summary.Stored.TflmHeadBytes is null) Row(sb, "arena vs TFLM greedy planner", greedy, summary.Optimized.ArenaBytes);
+        // TFLM's planned section with its own plan (before) and with the written offline plan (after).
+        if (summary.Stored.TflmHeadBytes is { } headBefore && summary.Optimized.TflmHeadBytes is { } headAfter)
+            Row(sb, $"TFLM head (planned section, TFLM {summary.Tflm?.Commit})", headBefore, headAfter);
         sb.Append("</table>\n");
 
         long memMax = Math.Max(before.PeakBytes, after.PeakBytes);

@@ -88,6 +88,15 @@ public static class TflmKernelScratch
 
     private static long Elements(Tensor t) => Dims(t).Aggregate(1L, (a, b) => a * b);
 
+    // Dimension `axis` of a tensor whose rank the kernel's Prepare checks (TF_LITE_ENSURE_EQ on
+    // NumDimensions): a model with a lower rank is refused by TFLM, so its scratch is unknown.
+    private static long Dim(Tensor t, int axis)
+    {
+        var dims = Dims(t);
+        return axis < dims.Length ? dims[axis]
+            : throw new ShapeUnknownException($"tensor '{t.Name}' has rank {dims.Length}, the kernel reads dimension {axis}");
+    }
+
     // add_n.cc: one pointer per input, for float32 (float*) and int8 (int8_t*) outputs.
     private static Requests AddN(Graph graph, Operator op, TflmTarget target)
     {
@@ -141,8 +150,8 @@ public static class TflmKernelScratch
     {
         var input = Required(graph, op, 0);
         var weightsFeature = Required(graph, op, 1);
-        long batch = Dims(input)[0];
-        long filters = Dims(weightsFeature)[0];
+        long batch = Dim(input, 0);
+        long filters = Dim(weightsFeature, 0);
         long rank = op.Attributes["rank"]?.AsInt() ?? throw new ShapeUnknownException("the rank option is missing");
         if (rank <= 0) throw new ShapeUnknownException($"rank {rank} is not positive");
         long units = filters / rank;
@@ -173,14 +182,14 @@ public static class TflmKernelScratch
     // from the hidden state (input 18).
     private static Requests Lstm(Graph graph, Operator op)
     {
-        var input = Dims(Required(graph, op, 0));
-        var hidden = Dims(Required(graph, op, 18));
+        var input = Required(graph, op, 0);
+        var hidden = Required(graph, op, 18);
         var cell = Required(graph, op, 19);
         bool timeMajor = op.Attributes["time_major"] is AttributeValue.Bool { Value: true };
-        long batch = timeMajor ? input[1] : input[0];
+        long batch = Dim(input, timeMajor ? 1 : 0);
         int cellBytes = (cell.Type.ElementType.BitsPerElement() + 7) / 8;
         if (cellBytes == 0) throw new ShapeUnknownException($"cell state type {cell.Type.ElementType} is not sized");
-        long each = batch * hidden[1] * cellBytes;
+        long each = batch * Dim(hidden, 1) * cellBytes;
         return new([each, each, each, each], null);
     }
 }

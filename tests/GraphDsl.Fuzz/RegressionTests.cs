@@ -48,6 +48,22 @@ public sealed class RegressionTests : IDisposable
 
     // ---- faults found by the fuzzer -------------------------------------------------------
 
+    /// <summary>Found: .tflite, seed 17, inputs 2668, 3862, 4185 (flatbuffer mutations of
+    /// keyword_scrambled.tflite): an SVDF whose input lost its dimensions made the TFLM arena model
+    /// index dimension 0 of a rank-0 tensor (IndexOutOfRangeException in the arena pass). Fixed in
+    /// TflmKernelScratch: a dimension the kernel's Prepare requires but the tensor lacks makes the
+    /// scratch figure an estimate that names the tensor. Rebuilt here as the same SVDF in text.</summary>
+    [Fact]
+    public void An_svdf_whose_input_has_rank_zero_is_planned_with_an_estimate()
+    {
+        var text = "graph g(x: i8[] q(scale=0.1, zero_point=0)) -> (y) {\n"
+                 + "  const wf: i8[4,4] q(scale=0.1, zero_point=0)\n"
+                 + "  const wt: i8[4,4] q(scale=0.1, zero_point=0)\n"
+                 + "  var st: i16[1,16] q(scale=0.1, zero_point=0)\n"
+                 + "  y: i8[1,4] q(scale=0.1, zero_point=0) = SVDF(x, wf, wt, _, st) {rank=1}\n}\n";
+        Job(FuzzFormat.Gdsl, Encoding.UTF8.GetBytes(text), Outcome.Accepted);
+    }
+
     /// <summary>Found: .gdsl, gdsl mutation "huge number" (seed 1, inputs 80, 96, 237...). A shape
     /// whose element count overflows 64 bits passed the parser and the IR verifier, and the arena
     /// pass died with OverflowException. Fixed in the IR verifier (GD1110: no tensor over 2^31-1

@@ -20,8 +20,8 @@ namespace GraphDsl.Analysis;
 /// </code>
 /// Rules (MLIR's analysis manager): an analysis depends only on the model instance it is given
 /// (the IR is immutable, so the same instance always gives the same answer); it may use other
-/// analyses through <paramref name="analyses"/>; it reports why it cannot be computed, once, to
-/// <paramref name="diagnostics"/> (a later request for the same model returns null without
+/// analyses through <c>analyses</c>; it reports why it cannot be computed, once, to
+/// <c>diagnostics</c> (a later request for the same model returns null without
 /// reporting again).
 /// </remarks>
 public interface IGraphAnalysis<TSelf> where TSelf : class, IGraphAnalysis<TSelf>

@@ -69,7 +69,10 @@ public static class PlanCommand
         {
             $"{Path.GetFileName(path)}: arena {N(plan.ArenaBytes)} B ({plan.Strategy}{(plan.ProvenMinimal ? ", proven minimal for this order" : "")}), align {plan.Alignment}",
             $"  liveness peak {N(plan.PeakBytes)} B, in-place-adjusted peak {N(plan.AdjustedPeakBytes)} B, fragmentation {plan.Fragmentation.ToString("P1", c)}",
-            $"  TFLite Micro greedy arena {N(plan.TflmGreedyArenaBytes)} B; verify: {(verified ? "ok" : "FAILED")}",
+            $"  TFLite Micro greedy arena {N(plan.TflmGreedyArenaBytes)} B (tensors alone); verify: {(verified ? "ok" : "FAILED")}",
+            plan.Tflm is { } tflm
+                ? $"  TFLite Micro head (planned section): {N(tflm.Stored.HeadBytes)} B with its own plan, {N(tflm.Predicted.HeadBytes)} B with this plan ({tflm.OfflinePlan})"
+                : "  TFLite Micro head: not predicted for this model",
             "  reuse      arena B   adjusted peak B   saved B",
         };
         lines.AddRange(savings.Entries.Select(e =>
@@ -79,7 +82,7 @@ public static class PlanCommand
 
     private static string Json(string path, ArenaPlan plan, ReuseSavings savings, bool verified)
     {
-        var document = new Dictionary<string, object>
+        var document = new Dictionary<string, object?>
         {
             ["model"] = Path.GetFileName(path),
             ["arena_bytes"] = plan.ArenaBytes,

@@ -12,26 +12,6 @@ namespace GraphDsl.Tflm;
 /// subgraph it calls) to the scope after it (micro_allocation_info.cc).</remarks>
 public static class TflmKernelScratch
 {
-    /// <summary>Builtin operators with a reference kernel in <c>MicroMutableOpResolver</c>
-    /// (micro_mutable_op_resolver.h).</summary>
-    public static IReadOnlySet<string> ReferenceKernels { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "ABS", "ADD", "ADD_N", "ARG_MAX", "ARG_MIN", "ASSIGN_VARIABLE", "AVERAGE_POOL_2D", "BATCH_MATMUL",
-        "BATCH_TO_SPACE_ND", "BROADCAST_ARGS", "BROADCAST_TO", "CALL_ONCE", "CAST", "CEIL", "CONCATENATION",
-        "CONV_2D", "COS", "CUMSUM", "DEPTHWISE_CONV_2D", "DEPTH_TO_SPACE", "DEQUANTIZE", "DIV",
-        "DYNAMIC_UPDATE_SLICE", "ELU", "EMBEDDING_LOOKUP", "EQUAL", "EXP", "EXPAND_DIMS", "FILL", "FLOOR",
-        "FLOOR_DIV", "FLOOR_MOD", "FULLY_CONNECTED", "GATHER", "GATHER_ND", "GREATER", "GREATER_EQUAL",
-        "HARD_SWISH", "IF", "L2_NORMALIZATION", "L2_POOL_2D", "LEAKY_RELU", "LESS", "LESS_EQUAL", "LOG",
-        "LOGICAL_AND", "LOGICAL_NOT", "LOGICAL_OR", "LOGISTIC", "LOG_SOFTMAX", "MAXIMUM", "MAX_POOL_2D",
-        "MEAN", "MINIMUM", "MIRROR_PAD", "MUL", "NEG", "NOT_EQUAL", "PACK", "PAD", "PADV2", "PRELU",
-        "QUANTIZE", "READ_VARIABLE", "REDUCE_ALL", "REDUCE_MAX", "REDUCE_MIN", "RELU", "RELU6", "RESHAPE",
-        "RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR", "REVERSE_V2", "ROUND", "RSQRT", "SELECT_V2", "SHAPE",
-        "SIN", "SLICE", "SOFTMAX", "SPACE_TO_BATCH_ND", "SPACE_TO_DEPTH", "SPLIT", "SPLIT_V", "SQRT",
-        "SQUARE", "SQUARED_DIFFERENCE", "SQUEEZE", "STRIDED_SLICE", "SUB", "SUM", "SVDF", "TANH",
-        "TRANSPOSE", "TRANSPOSE_CONV", "UNIDIRECTIONAL_SEQUENCE_LSTM", "UNPACK", "VAR_HANDLE", "WHILE",
-        "ZEROS_LIKE",
-    };
-
     /// <summary>Result of reading one operator: its request sizes in bytes, or why they are not
     /// known (the operator is then an estimate).</summary>
     public sealed record Requests(IReadOnlyList<long> Bytes, string? NotModelled);
@@ -45,7 +25,7 @@ public static class TflmKernelScratch
     {
         if (op.OpType == "CUSTOM")
             return Unknown($"custom operator '{TflmArenaModel.OperatorLabel(op)}' has no modelled TFLM kernel");
-        if (!ReferenceKernels.Contains(op.OpType))
+        if (!TflmKernelRules.Builtins.Contains(op.OpType))
             return Unknown($"{op.OpType} has no TFLM reference kernel");
         try
         {

@@ -12,9 +12,6 @@ namespace GraphDsl.Importers.Tflite;
 /// <c>subgraph0/tensor12, byte 1234</c>). See <see cref="TfliteModelReader"/> for the mapping.</remarks>
 public static class TfliteImporter
 {
-    /// <summary>Tensor attribute: the tensor's offset in bytes in the model's own offline memory
-    /// plan (metadata OfflineMemoryAllocation, micro_allocation_info.cc), when it has one.</summary>
-    public const string OfflineOffsetAttribute = "offline_offset";
 
     public static ReadResult Import(string path)
     {

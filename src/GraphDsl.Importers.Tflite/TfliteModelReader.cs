@@ -156,8 +156,6 @@ internal sealed class TfliteModelReader
     private int[]? _offlineOffsets;
     private int _tensorsBefore;
 
-    public const string OfflineOffsetAttribute = TfliteImporter.OfflineOffsetAttribute;
-
     /// <summary>Name of the metadata entry holding an offline memory plan (TFLite Micro).</summary>
     public const string OfflinePlanMetadata = "OfflineMemoryAllocation";
 
@@ -288,7 +286,7 @@ internal sealed class TfliteModelReader
             attributes.Add(("shape_signature", AttributeValue.Ints(signature.ToInt32Array().Select(i => (long)i))));
         if (isVariable) attributes.Add(("is_variable", true));
         if (_offlineOffsets is { } plan && modelIndex < plan.Length && plan[modelIndex] >= 0)
-            attributes.Add((OfflineOffsetAttribute, (long)plan[modelIndex]));
+            attributes.Add((WellKnownAttributes.OfflineOffset, (long)plan[modelIndex]));
         if (t.Has(F.Tensor.HasRank)) attributes.Add(("has_rank", t.Bool(F.Tensor.HasRank)));
         if (t.Table(F.Tensor.Sparsity) is { } sparsity) attributes.Add(("sparsity", new AttributeValue.Bytes(sparsity.InlineBytes())));
 

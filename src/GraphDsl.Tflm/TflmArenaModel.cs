@@ -54,7 +54,7 @@ public static class TflmArenaModel
             {
                 if (mainOfflineOffsets is not null)
                     offline[firstTensor[g] + i] = g == 0 && i < mainOfflineOffsets.Count && mainOfflineOffsets[i] >= 0 ? mainOfflineOffsets[i] : null;
-                else if (graphs[g].Tensors[i].Attributes[OfflineOffsetAttribute]?.AsInt() is { } own)
+                else if (graphs[g].Tensors[i].Attributes[WellKnownAttributes.OfflineOffset]?.AsInt() is { } own)
                 {
                     offline[firstTensor[g] + i] = own;
                     hasPlan = true;
@@ -128,9 +128,6 @@ public static class TflmArenaModel
         };
     }
 
-    /// <summary>Tensor attribute the TFLite importer sets from a model's own offline plan
-    /// (TfliteModelReader.OfflineOffsetAttribute).</summary>
-    public const string OfflineOffsetAttribute = "offline_offset";
 
     internal static string OperatorLabel(Operator op) =>
         op.OpType == "CUSTOM" && op.Attributes["custom_code"] is AttributeValue.Str s ? s.Value : op.OpType;

@@ -31,7 +31,7 @@ public sealed class CorpusTfliteLoweringTests
         var original = read.Model!.Main;
         var main = again.Model!.Main;
         // The written offline plan comes back as each tensor's offline_offset attribute; 3 checks the plan from the raw metadata.
-        Assert.Equal(original.Tensors, main.Tensors.Select(t => t with { Attributes = t.Attributes.Without(TfliteImporter.OfflineOffsetAttribute) }));
+        Assert.Equal(original.Tensors, main.Tensors.Select(t => t with { Attributes = t.Attributes.Without(WellKnownAttributes.OfflineOffset) }));
         Assert.Equal(original.Operators.Select(Key).Order(), main.Operators.Select(Key).Order());
         Assert.Equal(read.Model.Graphs.Skip(1), again.Model.Graphs.Skip(1));
 

@@ -58,7 +58,7 @@ internal static class RewriteCheck
             // The written plan shows up as offline_offset on re-import (the importer reads a model's
             // own plan); everything else about the tensors is unchanged.
             static IEnumerable<Tensor> WithoutPlan(IEnumerable<Tensor> tensors) =>
-                tensors.Select(t => t with { Attributes = t.Attributes.Without("offline_offset") });
+                tensors.Select(t => t with { Attributes = t.Attributes.Without(WellKnownAttributes.OfflineOffset) });
             Assert.Equal(WithoutPlan(b.Tensors), WithoutPlan(a.Tensors));
             Assert.Equal((b.Name, b.Inputs, b.Outputs, b.Attributes), (a.Name, a.Inputs, a.Outputs, a.Attributes));
             var expectedOps = g == 0 ? order.Select(i => b.Operators[i]).ToArray() : b.Operators.ToArray();

@@ -1,0 +1,10 @@
+namespace GraphDsl.Ir;
+
+/// <summary>Attribute names that a front end writes and other projects read, so each is spelled once.</summary>
+public static class WellKnownAttributes
+{
+    /// <summary>On a tensor: its offset in bytes in the model's own offline memory plan (TFLite
+    /// metadata <c>OfflineMemoryAllocation</c>, micro_allocation_info.cc), when the model has one;
+    /// set by the TFLite importer, read by the TFLM arena model.</summary>
+    public const string OfflineOffset = "offline_offset";
+}

@@ -110,23 +110,33 @@ internal static class MarkdownReport
             md.AppendLine();
             return;
         }
-        Table(md, ["Model", "TFLM head before", "TFLM head after", "Head saved", "arena_used before", "arena_used after", "Outputs identical"],
+        Table(md, ["Model", "TFLM head before", "predicted", "TFLM head after", "predicted", "Head saved", "arena_used before", "predicted",
+                "arena_used after", "predicted", "Outputs identical"],
             r.Tflm.Select(x => x.Refused is not null
-                ? new[] { x.Model, "refused: " + Escape(x.Refused.Length > 140 ? x.Refused[..140] + "..." : x.Refused), "", "", "", "", "" }
+                ? new[] { x.Model, "refused: " + Escape(x.Refused.Length > 140 ? x.Refused[..140] + "..." : x.Refused), "", "", "", "", "", "", "", "", "" }
                 : x.Error is not null
-                    ? [x.Model, N(x.HeadBefore), "error: " + Escape(x.Error), "", N(x.UsedBefore), "", ""]
-                    : [x.Model, N(x.HeadBefore), N(x.HeadAfter), N(x.HeadBefore - x.HeadAfter), N(x.UsedBefore), N(x.UsedAfter),
+                    ? [x.Model, N(x.HeadBefore), Predicted(x.PredictedHeadBefore, x.HeadBefore, x.Estimate), "error: " + Escape(x.Error), "", "",
+                        N(x.UsedBefore), Predicted(x.PredictedUsedBefore, x.UsedBefore, x.Estimate), "", "", ""]
+                    : [x.Model, N(x.HeadBefore), Predicted(x.PredictedHeadBefore, x.HeadBefore, x.Estimate), N(x.HeadAfter),
+                        Predicted(x.PredictedHeadAfter, x.HeadAfter, x.Estimate), N(x.HeadBefore - x.HeadAfter),
+                        N(x.UsedBefore), Predicted(x.PredictedUsedBefore, x.UsedBefore, x.Estimate), N(x.UsedAfter),
+                        Predicted(x.PredictedUsedAfter, x.UsedAfter, x.Estimate),
                         x.OutputsIdentical == true ? $"yes ({x.Seeds} seeds)" : $"NO ({x.Seeds} seeds)"]));
         md.AppendLine();
         md.AppendLine("Columns (bytes unless stated), measured by `tools/tflm-runner` on this machine (64-bit host: the tail, and so arena_used, is larger than on a 32-bit MCU; the head is not):");
         Explain(md,
             ("TFLM head before / after", "planned section (GetNonPersistentUsedBytes) of the stored model / of the optimized model with its offline plan"),
             ("Head saved", "head before minus head after (negative: the optimized plan needs more)"),
-            ("arena_used before / after", "MicroInterpreter::arena_used_bytes(): head plus persistent tail"),
+            ("arena_used before / after", "MicroInterpreter::arena_used_bytes(): head plus persistent tail, the least kTensorArenaSize"),
+            ("predicted", "GraphDsl.Tflm's figure for the column to its left, computed from the model file alone (`graphdsl tmm`/`plan`/`optimize` print it); \"= \" marks it equal to the measurement, \"~\" an estimate (an operator whose kernel is not modelled)"),
             ("Outputs identical", "every output byte equal for every input seed (deterministic inputs, same seed same bytes)"),
             ("refused", "operators TFLM's reference kernels do not run, with TFLM's first log line"));
         md.AppendLine();
     }
+
+    /// <summary>A predicted figure beside its measurement: "= N" when equal, else the number (~ when an estimate).</summary>
+    private static string Predicted(long? predicted, long? measured, string? estimate) =>
+        predicted is null ? "" : (predicted == measured ? "= " : estimate is null ? "" : "~") + N(predicted);
 
     private static void Targets(StringBuilder md, BenchmarkReport r)
     {

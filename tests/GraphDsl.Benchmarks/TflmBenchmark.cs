@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using GraphDsl.Loading;
 using GraphDsl.TestKit;
 using GraphDsl.TestKit.Tflm;
+using GraphDsl.Tflm;
 
 namespace GraphDsl.Benchmarks;
 
@@ -14,6 +16,13 @@ internal sealed record TflmRow(string Model)
     public long? HeadAfter { get; init; }
     public long? UsedBefore { get; init; }
     public long? UsedAfter { get; init; }
+    /// <summary>GraphDsl.Tflm's prediction of the same four figures, from the model files alone.</summary>
+    public long? PredictedHeadBefore { get; init; }
+    public long? PredictedHeadAfter { get; init; }
+    public long? PredictedUsedBefore { get; init; }
+    public long? PredictedUsedAfter { get; init; }
+    /// <summary>Operators that make a prediction an estimate (TflmArena.EstimateSummary), or null.</summary>
+    public string? Estimate { get; init; }
     public bool? OutputsIdentical { get; init; }
     public int Seeds { get; init; }
     public double? OptimizeMs { get; init; }
@@ -37,7 +46,13 @@ internal static class TflmBenchmark
             var before = TflmRunner.Run(path);
             if (!before.Ok)
                 return row with { Refused = string.Join(", ", before.UnsupportedOps) is { Length: > 0 } ops ? $"{ops}: {Reason(before)}" : Reason(before) };
-            row = row with { HeadBefore = before.HeadBytes, UsedBefore = before.ArenaUsedBytes };
+            var predictedBefore = Predict(path);
+            row = row with
+            {
+                HeadBefore = before.HeadBytes, UsedBefore = before.ArenaUsedBytes,
+                PredictedHeadBefore = predictedBefore?.HeadBytes, PredictedUsedBefore = predictedBefore?.TotalBytes,
+                Estimate = predictedBefore?.EstimateSummary,
+            };
             var optimized = Path.Combine(scratch, Path.GetFileNameWithoutExtension(path) + ".opt.tflite");
             var clock = Stopwatch.StartNew();
             var cli = GraphDslCli.Run("optimize", path, "-o", optimized, "--force");
@@ -45,8 +60,11 @@ internal static class TflmBenchmark
             if (cli.ExitCode != 0) return row with { Error = "optimize: " + cli.StdErr.Split('\n').FirstOrDefault(l => l.Contains("error")) };
             var after = TflmRunner.Run(optimized);
             if (!after.Ok) return row with { Error = "optimized model refused: " + Reason(after) };
+            var predictedAfter = Predict(optimized);
             return row with
             {
+                PredictedHeadAfter = predictedAfter?.HeadBytes, PredictedUsedAfter = predictedAfter?.TotalBytes,
+                Estimate = row.Estimate ?? predictedAfter?.EstimateSummary,
                 HeadAfter = after.HeadBytes,
                 UsedAfter = after.ArenaUsedBytes,
                 OutputsIdentical = before.OutputFingerprint == after.OutputFingerprint,
@@ -57,6 +75,11 @@ internal static class TflmBenchmark
             return row with { Error = e.Message };
         }
     }
+
+    /// <summary>GraphDsl.Tflm's model of TFLM's arena for the file (its stored order and offline
+    /// plan, 64-bit host as the runner), or null when the file does not load.</summary>
+    private static TflmArena? Predict(string path) =>
+        ModelLoader.Load(path) is { Succeeded: true, Model: { } model } ? TflmArenaModel.Compute(model) : null;
 
     /// <summary>TFLM's first log line (the kernel's own words), or the runner's error.</summary>
     private static string Reason(TflmRunResult run) => run.Log.FirstOrDefault() ?? run.Error;

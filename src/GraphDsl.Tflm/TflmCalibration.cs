@@ -21,11 +21,18 @@ public static class TflmCalibration
 /// 32-bit microcontrollers.</param>
 public sealed record TflmTarget(int PointerBytes)
 {
+    /// <summary>alignof(int64_t) and alignof(double) inside structs: 8 on x86-64 and Arm, 4 on i386.</summary>
+    public int Int64Alignment { get; init; } = 8;
+
     /// <summary>The 64-bit host build (x86-64, LP64) that the runner in tools/tflm-runner uses.</summary>
     public static TflmTarget Host64 { get; } = new(8);
+
+    /// <summary>A 32-bit x86 build (i386, <c>g++ -m32</c>: ILP32, int64/double 4-byte aligned in structs),
+    /// the 32-bit layout the runner can be built with here.</summary>
+    public static TflmTarget X86_32 { get; } = new(4) { Int64Alignment = 4 };
 
     /// <summary>A 32-bit Arm Cortex-M (ILP32, 8-byte aligned int64/double).</summary>
     public static TflmTarget Arm32 { get; } = new(4);
 
-    public override string ToString() => PointerBytes == 8 ? "64-bit host" : $"{PointerBytes * 8}-bit";
+    public override string ToString() => PointerBytes == 8 ? "64-bit host" : Int64Alignment == 4 ? "32-bit x86" : $"{PointerBytes * 8}-bit Arm";
 }

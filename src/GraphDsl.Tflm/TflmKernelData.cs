@@ -8,8 +8,11 @@ namespace GraphDsl.Tflm;
 /// <param name="ParamsStruct">The builtin data struct (<c>builtin_op_data.h</c>), or null when the parser allocates none.</param>
 /// <param name="InitStruct">The kernel's op data struct and the file defining it, or null when Init allocates none.</param>
 /// <param name="Host64">Sizes on x86-64 (LP64).</param>
-/// <param name="Host32">Sizes on a 32-bit target (ILP32), or null where not known.</param>
-public sealed record TflmKernelData(string OpType, string? ParamsStruct, string? InitStruct, TflmKernelSizes Host64, TflmKernelSizes? Host32);
+/// <param name="Host32">Sizes on a 32-bit target (ILP32, measured on i386), or null where not known.</param>
+/// <param name="HasInt64Member">True when a struct holds an int64_t or double, whose alignment
+/// differs between i386 (4) and Arm (8), so the i386 sizes do not carry over to Arm.</param>
+public sealed record TflmKernelData(string OpType, string? ParamsStruct, string? InitStruct, TflmKernelSizes Host64, TflmKernelSizes? Host32,
+    bool HasInt64Member = false);
 
 /// <summary>Sizes of <see cref="TflmKernelData"/> on one target, in bytes.</summary>
 /// <param name="ParamsBytes">sizeof the builtin data struct (0: none).</param>
@@ -29,9 +32,9 @@ public sealed record TflmKernelSizes(int ParamsBytes, int ParamsAlignment, int I
 public static class TflmKernelDataTable
 {
     private static TflmKernelData K(string op, string? paramsStruct, int paramsBytes, int paramsAlignment,
-        string? initStruct, int initBytes) =>
+        string? initStruct, int initBytes, bool int64Member = false) =>
         new(op, paramsStruct, initStruct, new TflmKernelSizes(paramsBytes, paramsAlignment, initBytes),
-            Host32Sizes.TryGetValue(op, out var s32) ? s32 : null);
+            Host32Sizes.TryGetValue(op, out var s32) ? s32 : null, int64Member);
 
     // The 32-bit column (i386 build of the runner): filled where measured.
     private static readonly Dictionary<string, TflmKernelSizes> Host32Sizes = new(StringComparer.Ordinal);
@@ -119,7 +122,7 @@ public static class TflmKernelDataTable
         K("SHAPE", "TfLiteShapeParams", 4, 4, null, 0),
         K("SIN", null, 0, 1, null, 0),
         K("SLICE", null, 0, 1, null, 0),
-        K("SOFTMAX", "TfLiteSoftmaxParams", 4, 4, "SoftmaxParams (kernels/internal/types.h)", 80),
+        K("SOFTMAX", "TfLiteSoftmaxParams", 4, 4, "SoftmaxParams (kernels/internal/types.h)", 80, int64Member: true), // double beta
         K("SPACE_TO_BATCH_ND", null, 0, 1, "SpaceToBatchParams (kernels/internal/types.h)", 4),
         K("SPACE_TO_DEPTH", "TfLiteSpaceToDepthParams", 4, 4, null, 0),
         K("SPLIT", "TfLiteSplitParams", 4, 4, null, 0),

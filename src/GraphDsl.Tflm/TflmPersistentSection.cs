@@ -145,6 +145,8 @@ internal static class TflmPersistentSection
         var sizes = target.PointerBytes == 8 ? data.Host64 : data.Host32;
         if (sizes is null)
             estimates.Add(new TflmEstimateReason(label, where, $"the {target} sizes of its builtin and op data are not known; counted as 0 B"));
+        else if (target.PointerBytes == 4 && target.Int64Alignment == 8 && data.HasInt64Member)
+            estimates.Add(new TflmEstimateReason(label, where, $"{data.InitStruct} holds an int64/double, so its {target} size may differ from the measured 32-bit x86 one; counted as that"));
         return sizes;
     }
 

@@ -34,10 +34,25 @@ public static class TflmKernelDataTable
     private static TflmKernelData K(string op, string? paramsStruct, int paramsBytes, int paramsAlignment,
         string? initStruct, int initBytes, bool int64Member = false) =>
         new(op, paramsStruct, initStruct, new TflmKernelSizes(paramsBytes, paramsAlignment, initBytes),
-            Host32Sizes.TryGetValue(op, out var s32) ? s32 : null, int64Member);
+            Host32Sizes.TryGetValue(op, out var s32) ? s32 : new TflmKernelSizes(paramsBytes, paramsAlignment, initBytes), int64Member);
 
-    // The 32-bit column (i386 build of the runner): filled where measured.
-    private static readonly Dictionary<string, TflmKernelSizes> Host32Sizes = new(StringComparer.Ordinal);
+    // The 32-bit column, read with the runner built with g++ -m32 (i386) for every builtin: equal
+    // to the 64-bit sizes except for these structs, which hold pointers (or int64/double).
+    private static readonly Dictionary<string, TflmKernelSizes> Host32Sizes = new(StringComparer.Ordinal)
+    {
+        ["BATCH_MATMUL"] = new(3, 1, 16),
+        ["CONCATENATION"] = new(8, 4, 24),
+        ["CONV_2D"] = new(28, 4, 56),
+        ["DEPTHWISE_CONV_2D"] = new(28, 4, 56),
+        ["DEQUANTIZE"] = new(0, 1, 24),
+        ["FULLY_CONNECTED"] = new(16, 4, 48),
+        ["QUANTIZE"] = new(0, 1, 24),
+        ["SOFTMAX"] = new(4, 4, 56),
+        ["SQUARED_DIFFERENCE"] = new(0, 1, 104),
+        ["TRANSPOSE_CONV"] = new(20, 4, 72),
+        ["UNIDIRECTIONAL_SEQUENCE_LSTM"] = new(16, 4, 672),
+        ["VAR_HANDLE"] = new(8, 4, 4),
+    };
 
     /// <summary>Per operator type.</summary>
     public static IReadOnlyDictionary<string, TflmKernelData> ByOpType { get; } = new[]
@@ -63,7 +78,7 @@ public static class TflmKernelDataTable
         K("CUMSUM", "TfLiteCumsumParams", 2, 1, null, 0),
         K("DEPTH_TO_SPACE", "TfLiteDepthToSpaceParams", 4, 4, null, 0),
         K("DEPTHWISE_CONV_2D", "TfLiteDepthwiseConvParams", 28, 4, "OpDataConv (depthwise_conv.h)", 72),
-        K("DEQUANTIZE", null, 0, 1, "DequantizeOpData (dequantize.h)", 32),
+        K("DEQUANTIZE", null, 0, 1, "DequantizeOpData (dequantize.h)", 32, int64Member: true), // DequantizationParams: double scale
         K("DIV", "TfLiteDivParams", 4, 4, "OpDataDiv (div.cc)", 28),
         K("DYNAMIC_UPDATE_SLICE", null, 0, 1, null, 0),
         K("ELU", null, 0, 1, "OpData (elu.cc)", 256),
@@ -105,7 +120,7 @@ public static class TflmKernelDataTable
         K("PAD", null, 0, 1, "OpData (pad_common.cc)", 56),
         K("PADV2", null, 0, 1, "OpData (pad_common.cc)", 56),
         K("PRELU", null, 0, 1, "PreluParams (prelu.h)", 28),
-        K("QUANTIZE", null, 0, 1, "OpDataQuantizeReference (quantize.h)", 32),
+        K("QUANTIZE", null, 0, 1, "OpDataQuantizeReference (quantize.h)", 32, int64Member: true), // QuantizationParams: double scale
         K("READ_VARIABLE", null, 0, 1, null, 0),
         K("REDUCE_ALL", "TfLiteReducerParams", 1, 1, "OpDataReduce (reduce.h)", 44),
         K("REDUCE_MAX", "TfLiteReducerParams", 1, 1, "OpDataReduce (reduce.h)", 44),

@@ -67,6 +67,55 @@ public sealed class TflmArenaModelTests(ITestOutputHelper output)
         Assert.True(measured.HeadBytes <= original.HeadBytes, $"{label}: TFLM head {measured.HeadBytes} B after optimize, {original.HeadBytes} B before");
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(Models))]
+    public void On_a_32_bit_build_the_predicted_tail_and_arena_equal_tflm(string label)
+    {
+        // TFLM built with g++ -m32 (i386): 4-byte pointers, the layout of a 32-bit MCU but for
+        // int64/double alignment (4 here, 8 on Arm; TflmTarget.Arm32 names the kernels it affects).
+        var runner = TflmRunner.Binary32();
+        var path = TflmModels.PathOf(label);
+        var measured = TflmRunner.Run(path, seeds: 1, binary: runner);
+        Skip.If(!measured.Ok, $"{label}: 32-bit TFLM does not run it ({measured})");
+        var predicted = TflmArenaModel.Compute(Load(path), TflmTarget.X86_32);
+        output.WriteLine($"{label}: 32-bit predicted tail {predicted.TailBytes} B, arena {predicted.TotalBytes} B; TFLM {measured}");
+        Assert.True(predicted.IsExact, predicted.EstimateSummary);
+        Assert.Equal(measured.HeadBytes, predicted.HeadBytes);
+        Assert.Equal(measured.TailBytes, predicted.TailBytes);
+        Assert.Equal(measured.ArenaUsedBytes, predicted.TotalBytes);
+    }
+
+    [SkippableFact]
+    public void On_a_32_bit_build_random_models_before_and_after_optimize_match_tflm()
+    {
+        var runner = TflmRunner.Binary32();
+        PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
+        var folder = Directory.CreateTempSubdirectory("graphdsl-tflm32-");
+        var failures = new List<string>();
+        const int count = 30;
+        for (int seed = 0; seed < count; seed++)
+        {
+            var original = Path.Combine(folder.FullName, $"random{seed}.tflite");
+            File.WriteAllBytes(original, RandomTfliteModels.Build(seed));
+            var model = Load(original);
+            var run = PipelineHost.Run(model, original);
+            if (!run.Succeeded || !run.Artifacts.TryGetValue("model.tflite", out var bytes)) { failures.Add($"seed {seed}: optimize: {run}"); continue; }
+            var optimized = Path.Combine(folder.FullName, $"random{seed}.opt.tflite");
+            File.WriteAllBytes(optimized, bytes);
+            foreach (var (what, file, predicted) in new[] { ("stored", original, model), ("optimized", optimized, Load(optimized)) })
+            {
+                var measured = TflmRunner.Run(file, seeds: 1, binary: runner);
+                var arena = TflmArenaModel.Compute(predicted, TflmTarget.X86_32);
+                if (!measured.Ok) failures.Add($"seed {seed} {what}: does not run: {measured}");
+                else if (arena.TailBytes != measured.TailBytes || arena.TotalBytes != measured.ArenaUsedBytes)
+                    failures.Add($"seed {seed} {what}: tail/arena_used predicted {arena.TailBytes}/{arena.TotalBytes} B, 32-bit TFLM {measured.TailBytes}/{measured.ArenaUsedBytes} B");
+            }
+        }
+        output.WriteLine($"{count} random models on 32-bit TFLM: {failures.Count} mismatches");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        folder.Delete(recursive: true);
+    }
+
     [SkippableFact]
     public void Random_models_before_and_after_optimize_match_tflm()
     {

@@ -6,7 +6,9 @@
 #   ${GRAPHDSL_CACHE:-$HOME/.cache/graphdsl}/tflm-<hash>/
 # keyed by a hash of every TFLM input (sources.txt, the source tree, the flags, the compiler);
 # a later run with the same inputs only compiles the runner (keyed by its own hash) and relinks.
-# Environment: GRAPHDSL_TFLM (default: <repo>/../shared/tflm), GRAPHDSL_CACHE, JOBS (default nproc).
+# Environment: GRAPHDSL_TFLM (default: <repo>/../shared/tflm), GRAPHDSL_CACHE, JOBS (default nproc),
+# TFLM_M32=1 for a 32-bit (i386, g++ -m32: Debian's g++-multilib) TFLM and runner, cached apart
+# (the flag is part of the key): the persistent section's 32-bit layout.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -26,6 +28,7 @@ flags=(-std=c++17 -O2 -fno-rtti -fno-exceptions -fno-threadsafe-statics
        -DTF_LITE_STATIC_MEMORY -DTF_LITE_DISABLE_X86_NEON -DTF_LITE_USE_CTIME
        -I"$tflm_root/tflm" -I"$tflm_root/third_party/flatbuffers/include"
        -I"$tflm_root/third_party/gemmlowp" -I"$tflm_root/third_party/ruy")
+if [ "${TFLM_M32:-}" = 1 ]; then flags+=(-m32); fi
 
 # Key: the compiler, the flags, and the content of every file under the TFLM folder.
 key=$( { "$cxx" --version | head -n 1; printf '%s\n' "${flags[@]}" | sed "s|$tflm_root|TFLM|";

@@ -70,7 +70,12 @@ public static class TflmRunner
 
     // ExecutionAndPublication: parallel tests wait for one build (build.sh also takes a file
     // lock, for test assemblies running in parallel processes).
-    private static readonly Lazy<(string? Binary, string? Problem)> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<(string? Binary, string? Problem)> Built = new(() => Build(m32: false), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<(string? Binary, string? Problem)> Built32 = new(() => Build(m32: true), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Set to 1 to build and run the 32-bit (i386, <c>g++ -m32</c>) runner too: the
+    /// persistent section's 32-bit layout. Off by default: the first build takes ~40 min on 2 cores.</summary>
+    public const string M32Variable = "GRAPHDSL_TFLM_M32";
 
     /// <summary>The TFLM commit the runner is built from (the first 40-hex commit in the source's README), or "unknown".</summary>
     public static string TflmCommit
@@ -105,14 +110,29 @@ public static class TflmRunner
         return binary ?? throw new InvalidOperationException(problem);
     }
 
+    /// <summary>Path of the 32-bit runner (TFLM built with <c>g++ -m32</c>), building it if needed;
+    /// skips the calling test loudly unless <see cref="M32Variable"/> is 1 and <c>g++ -m32</c> works.</summary>
+    /// <exception cref="InvalidOperationException">The build failed (its log is in the message).</exception>
+    public static string Binary32()
+    {
+        var missing = Unavailable();
+        Skip.If(missing is not null, missing);
+        Skip.If(Environment.GetEnvironmentVariable(M32Variable) != "1",
+            $"32-BIT TFLM NOT REQUESTED: set {M32Variable}=1 (needs g++-multilib; the first build takes ~40 min). 32-bit tests skipped.");
+        var (binary, problem) = Built32.Value;
+        return binary ?? throw new InvalidOperationException(problem);
+    }
+
     /// <summary>Runs <paramref name="modelPath"/> on TFLM over <paramref name="seeds"/> input seeds.</summary>
     /// <param name="arenaBytes">Arena given to TFLM, in bytes (the runner's default is 64 MiB).</param>
+    /// <param name="binary">The runner to use (<see cref="Binary32"/>); null: the 64-bit one.</param>
     /// <exception cref="InvalidOperationException">The runner printed no JSON (its output is in the message).</exception>
-    public static TflmRunResult Run(string modelPath, int seeds = DefaultSeeds, long? arenaBytes = null, TimeSpan? timeout = null)
+    public static TflmRunResult Run(string modelPath, int seeds = DefaultSeeds, long? arenaBytes = null, TimeSpan? timeout = null,
+        string? binary = null)
     {
         List<string> args = [modelPath, "--seeds", seeds.ToString()];
         if (arenaBytes is { } a) args.AddRange(["--arena-bytes", a.ToString()]);
-        var run = ExternalProcess.Run(Binary(), args, timeout ?? TimeSpan.FromMinutes(5));
+        var run = ExternalProcess.Run(binary ?? Binary(), args, timeout ?? TimeSpan.FromMinutes(5));
         if (run.ExitCode == -1 && run.StdErr.EndsWith("(timed out)"))
             throw new TimeoutException($"tflm-runner timed out on {modelPath}");
         var line = run.StdOut.Split('\n').LastOrDefault(l => l.StartsWith('{'));
@@ -129,12 +149,13 @@ public static class TflmRunner
         return result;
     }
 
-    private static (string?, string?) Build()
+    private static (string?, string?) Build(bool m32)
     {
         var script = RepositoryPaths.Combine("tools", "tflm-runner", "build.sh");
         // build.sh reads GRAPHDSL_TFLM; pass the resolved folder so both agree.
         var env = new Dictionary<string, string> { [EnvironmentVariable] = SourceDirectory };
-        var run = ExternalProcess.Run("bash", [script], TimeSpan.FromMinutes(45), environment: env);
+        if (m32) env["TFLM_M32"] = "1";
+        var run = ExternalProcess.Run("bash", [script], TimeSpan.FromMinutes(m32 ? 120 : 45), environment: env);
         var binary = run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim();
         if (run.ExitCode != 0 || binary is null || !File.Exists(binary))
             return (null, $"building the TFLM runner failed ({script}):\n{run}");

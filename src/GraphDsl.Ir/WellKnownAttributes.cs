@@ -7,4 +7,8 @@ public static class WellKnownAttributes
     /// metadata <c>OfflineMemoryAllocation</c>, micro_allocation_info.cc), when the model has one;
     /// set by the TFLite importer, read by the TFLM arena model.</summary>
     public const string OfflineOffset = "offline_offset";
+
+    /// <summary>On a TFLite <c>CUSTOM</c> operator: its operator code's <c>custom_code</c> (schema.fbs
+    /// OperatorCode), the name TFLM's op resolver registers the kernel under.</summary>
+    public const string CustomCode = "custom_code";
 }

@@ -71,12 +71,8 @@ public static class CHeaderEmitter
           .Append(" * node's position among the nodes kept as operators (Constant nodes and nodes folded into\n")
           .Append(" * constants are not counted).\n")
           .Append(" *   static const uint16_t schedule[] = ").Append(prefix).Append("_SCHEDULE_INIT; */\n");
-        Table(sb, prefix + "_SCHEDULE_INIT", plan.Order.Select(op =>
-        {
-            var o = graph.Operators[op];
-            var label = o.Name is null ? o.OpType : $"{o.OpType} '{o.Name}'";
-            return ((long)op, (string?)label);
-        }));
+        // Labelled as every report labels operators (TFLite ones by their first output, as Netron lists them).
+        Table(sb, prefix + "_SCHEDULE_INIT", plan.Order.Select(op => ((long)op, (string?)graph.Operators[op].Label(op))));
         sb.Append("\n#endif /* ").Append(guard).Append(" */\n");
         return sb.ToString();
     }

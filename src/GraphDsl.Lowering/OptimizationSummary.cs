@@ -40,8 +40,9 @@ public sealed record OptimizationSummary(
     public static OptimizationSummary Compute(string model, Graph stored, LoweringPlan optimized)
     {
         var problem = MemoryProblem.Create(stored);
-        var storedPeak = MemoryProfile.Compute(problem, ExecutionOrder.Stored(stored)).PeakBytes;
-        var optimizedPeak = MemoryProfile.Compute(optimized.Problem, optimized.Order).PeakBytes;
+        var storedProfile = MemoryProfile.Compute(problem, ExecutionOrder.Stored(stored));
+        var optimizedProfile = MemoryProfile.Compute(optimized.Problem, optimized.Order);
+        long storedPeak = storedProfile.PeakBytes, optimizedPeak = optimizedProfile.PeakBytes;
         var search = OrderSearchAnnotation.Read(optimized.Graph);
         var tflm = ArenaAnnotation.Tflm(optimized.Graph);
         return new OptimizationSummary(
@@ -65,8 +66,20 @@ public sealed record OptimizationSummary(
             AssumedDimsOf(stored))
         {
             Tflm = tflm,
+            StoredPeakTensors = LiveTensor.AtPeak(problem, storedProfile),
+            OptimizedPeakTensors = LiveTensor.AtPeak(optimized.Problem, optimizedProfile),
+            Moves = OperatorMove.Of(optimized.Graph, optimized.Order),
         };
     }
+
+    /// <summary>Activations alive at the stored order's peak, largest first.</summary>
+    public IReadOnlyList<LiveTensor> StoredPeakTensors { get; init; } = [];
+
+    /// <summary>Activations alive at the optimized order's peak, largest first.</summary>
+    public IReadOnlyList<LiveTensor> OptimizedPeakTensors { get; init; } = [];
+
+    /// <summary>Operators the optimized order runs out of their stored sequence (see <see cref="MovedOperator"/>).</summary>
+    public IReadOnlyList<OperatorMove> Moves { get; init; } = [];
 
     /// <summary>TFLM's figures for the written model (what it carries, notes, estimates, commit), when planned.</summary>
     public TflmArenaSummary? Tflm { get; init; }
@@ -107,7 +120,12 @@ public sealed record OptimizationSummary(
                 ? new JsonObject { ["activation_bytes"] = activations, ["scratch_bytes"] = scratch, ["persistent_bytes"] = persistent }
                 : null,
         };
+        static JsonArray Tensors(IReadOnlyList<LiveTensor> tensors) =>
+            new(tensors.Select(t => (JsonNode)new JsonObject { ["name"] = t.Name, ["bytes"] = t.Bytes }).ToArray());
+        var stored = Figures(Stored);
+        stored["peak_tensors"] = Tensors(StoredPeakTensors);
         var optimized = Figures(Optimized);
+        optimized["peak_tensors"] = Tensors(OptimizedPeakTensors);
         optimized["order_proven_optimal"] = OrderProvenOptimal;
         optimized["search_ms"] = SearchMs;
         if (Tflm is { } t)
@@ -124,8 +142,12 @@ public sealed record OptimizationSummary(
             ["activation_tensors"] = ActivationTensors,
             ["lower_bound_bytes"] = LowerBoundBytes,
             ["assumed_dims"] = new JsonArray((AssumedDims ?? []).Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
-            ["stored"] = Figures(Stored),
+            ["stored"] = stored,
             ["optimized"] = optimized,
+            ["moved_operators"] = new JsonArray(Moves.Select(m => (JsonNode)new JsonObject
+            {
+                ["operator"] = m.Operator, ["type"] = m.Type, ["name"] = m.Name, ["from"] = m.Operator, ["to"] = m.Step,
+            }).ToArray()),
             ["saved"] = new JsonObject
             {
                 ["peak_bytes"] = Stored.PeakBytes - Optimized.PeakBytes,
@@ -165,5 +187,39 @@ public sealed record OptimizationSummary(
         return sb.ToString();
     }
 
+    /// <summary>The lines <c>graphdsl optimize</c> prints under the table: the tensors alive at each
+    /// peak and the operators that moved (at most <paramref name="maxMoves"/>, the report lists all).</summary>
+    public string ToDetails(int maxMoves = 10)
+    {
+        var sb = new StringBuilder();
+        if (StoredPeakTensors.Count > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"live at the peak, before: {LiveTensor.Describe(StoredPeakTensors)}\n");
+        if (OptimizedPeakTensors.Count > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"live at the peak, after:  {LiveTensor.Describe(OptimizedPeakTensors)}\n");
+        if (Moves.Count == 0)
+        {
+            sb.Append("moved operators: none (stored order kept)\n");
+            return sb.ToString();
+        }
+        sb.Append(CultureInfo.InvariantCulture, $"moved operators ({Moves.Count} of {Operators}; stored position -> step):\n");
+        foreach (var m in Moves.Take(maxMoves))
+            sb.Append(CultureInfo.InvariantCulture, $"  {m.Label} {m.Operator} -> {m.Step}\n");
+        if (Moves.Count > maxMoves) sb.Append(CultureInfo.InvariantCulture, $"  ... and {Moves.Count - maxMoves} more (--json or --report list every one)\n");
+        return sb.ToString();
+    }
+
     private static double Percent(long before, long after) => before == 0 ? 0 : 100.0 * (before - after) / before;
+}
+
+/// <summary>An operator the optimized order moved (see <see cref="MovedOperator"/>), named for the
+/// user: stored position <paramref name="Operator"/>, new step <paramref name="Step"/>, and its
+/// <see cref="Ir.Operator.Label"/> (<c>#12 CONV_2D 'name'</c>).</summary>
+public sealed record OperatorMove(int Operator, int Step, string Type, string Name, string Label)
+{
+    public static IReadOnlyList<OperatorMove> Of(Graph graph, IReadOnlyList<int> order) =>
+        MovedOperator.Of(order).Select(m =>
+        {
+            var op = graph.Operators[m.Operator];
+            return new OperatorMove(m.Operator, m.Step, op.DisplayType, op.DisplayName, op.Label(m.Operator));
+        }).ToArray();
 }

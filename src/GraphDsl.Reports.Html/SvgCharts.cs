@@ -67,16 +67,34 @@ internal static class SvgCharts
         {
             double x = Left + (p.First - from) * stepW, w = Math.Max(1, (p.Last - p.First + 1) * stepW);
             double y = Y(p.End), h = Math.Max(1, Y(p.Offset) - Y(p.End));
+            int producer = plan.Graph.ProducerOf(p.Name);
             var tip = $"{p.Name}\noffset {p.Offset:N0}, size {p.Size:N0} B, steps {p.First}..{p.Last}" +
+                      (producer < 0 ? "\ngraph input" : $"\nwritten by {plan.Graph.Operators[producer].Label(producer)}") +
                       (p.AliasOf is null ? "" : $"\nshares the bytes of {p.AliasOf}");
             sb.Append(CultureInfo.InvariantCulture,
                 $"<rect class=\"tensor\" style=\"fill:{Color(p.Name)}\" x=\"{x:F2}\" y=\"{y:F2}\" width=\"{w:F2}\" height=\"{h:F2}\"><title>{Esc(tip)}</title></rect>");
+            // The tensor's name on its rectangle where it fits (the tooltip names the operator that writes it).
+            if (FitLabel(p.Name, w, h) is { } text)
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"<text class=\"tname\" x=\"{x + 2:F2}\" y=\"{y + h / 2 + 3.5:F2}\">{Esc(text)}</text>");
         }
         double top = Y(plan.ArenaBytes);
         sb.Append(CultureInfo.InvariantCulture,
             $"<line class=\"peak\" x1=\"{Left}\" x2=\"{Left + plotW}\" y1=\"{top:F2}\" y2=\"{top:F2}\"/>" +
             $"<text class=\"peaklabel\" x=\"{Left + plotW - 260}\" y=\"{Math.Max(Top + 12, top - 6):F2}\">arena {plan.ArenaBytes:N0} B</text>");
         return Close(sb);
+    }
+
+    /// <summary>Width of one character of a rectangle's label at 10 px (an upper estimate).</summary>
+    private const double LabelCharWidth = 6.2;
+
+    /// <summary>The label shown on a rectangle <paramref name="w"/> x <paramref name="h"/> px: the
+    /// name, shortened with "..." to fit, or null when not even a few characters fit.</summary>
+    public static string? FitLabel(string name, double w, double h)
+    {
+        int room = (int)((w - 4) / LabelCharWidth);
+        if (h < 11 || room < 4) return null;
+        return name.Length <= room ? name : name[..(room - 3)] + "...";
     }
 
     private static StringBuilder Open(int height, string title)

@@ -42,7 +42,7 @@ public static class TflmCompatibility
                 var at = op.Origin.Location;
                 if (op.OpType == "CUSTOM")
                 {
-                    var code = op.Attributes["custom_code"] is AttributeValue.Str s ? s.Value : null;
+                    var code = op.CustomCode;
                     if (code is null || !TflmKernelRules.CustomOps.Contains(code))
                         found.Add(Diagnostic.Create(TflmCompatibilityDiagnostics.NoKernel, at, code is null ? "a CUSTOM operator without custom_code" : $"custom operator '{code}'"));
                     continue;

@@ -43,5 +43,11 @@ public class CorpusTmmTests
         var peakStep = (int)tmm.Fields["peak_step"]!.AsInt()!.Value;
         Assert.Equal(Array.FindIndex(rows, r => r.Total == peak), peakStep);
         Assert.Equal(order[peakStep], tmm.Fields["peak_operator"]!.AsInt());
+        // The tensors named at the peak are exactly those the sweep finds alive then, largest first.
+        var alive = LifetimeSweepOracle.AliveAt(original, order, peakStep);
+        var named = ((AttributeValue.List)tmm.Fields["peak_tensors"]!).Items.Select(i => ((AttributeValue.Str)i).Value).ToArray();
+        Assert.Equal(alive.Keys.Order(StringComparer.Ordinal), named.Order(StringComparer.Ordinal));
+        Assert.Equal(peak, named.Sum(n => alive[n]));
+        Assert.Equal(named.Select(n => alive[n]).OrderDescending(), named.Select(n => alive[n]));
     }
 }

@@ -7,12 +7,15 @@ namespace GraphDsl.Analysis.Annotations;
 public sealed record OperatorMemoryFigures(long InputBytes, long OutputBytes, long OtherBytes, long TotalBytes);
 
 /// <summary>The Tensor Memory Mapping of the current order
-/// (<c>@tmm(peak_bytes=, peak_step=, peak_operator=, lower_bound_bytes=, view=)</c>).</summary>
+/// (<c>@tmm(peak_bytes=, peak_step=, peak_operator=, lower_bound_bytes=, view=, peak_tensors=)</c>).</summary>
 /// <param name="PeakStep">Step of the peak; -1 for a graph without operators.</param>
 /// <param name="PeakOperator">Operator running at the peak; -1 for a graph without operators.</param>
 /// <param name="LowerBoundBytes">Largest inputs-plus-outputs of one operator: no order needs less.</param>
 /// <param name="View">Which tensors count as activations (<c>tflm</c> or <c>persistent-dequantize</c>).</param>
-public sealed record MemorySummary(long PeakBytes, int PeakStep, int PeakOperator, long LowerBoundBytes, string View);
+/// <param name="PeakTensors">Names of the activations alive at the peak step, largest first
+/// (<c>peak_tensors=[..]</c>): what to shrink or move to lower the peak.</param>
+public sealed record MemorySummary(long PeakBytes, int PeakStep, int PeakOperator, long LowerBoundBytes, string View,
+    IReadOnlyList<string>? PeakTensors = null);
 
 /// <summary>The codec of the <c>tmm</c> pass's results: <c>@memory</c> on operators and <c>@tmm</c>
 /// on the graph. Both hold for one execution order (<see cref="ExecutionOrderAnnotation"/> drops them).</summary>
@@ -34,7 +37,8 @@ public static class MemoryAnnotation
             Operators = ops.ToEquatableArray(),
             Annotations = graph.Annotations.With(WellKnownAnnotations.Tmm, Of(
                 ("peak_bytes", summary.PeakBytes), ("peak_step", summary.PeakStep), ("peak_operator", summary.PeakOperator),
-                ("lower_bound_bytes", summary.LowerBoundBytes), ("view", summary.View))),
+                ("lower_bound_bytes", summary.LowerBoundBytes), ("view", summary.View),
+                ("peak_tensors", new AttributeValue.List((summary.PeakTensors ?? []).Select(n => (AttributeValue)n).ToEquatableArray())))),
         };
         return result.Equals(graph) ? graph : result;
     }
@@ -45,7 +49,8 @@ public static class MemoryAnnotation
         || Int(f, "peak_bytes") is not { } peak || Int(f, "peak_step") is not { } step
         || Int(f, "peak_operator") is not { } op || Int(f, "lower_bound_bytes") is not { } bound
             ? null
-            : new MemorySummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm");
+            : new MemorySummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm",
+                f["peak_tensors"] is AttributeValue.List names ? names.Items.OfType<AttributeValue.Str>().Select(n => n.Value).ToArray() : []);
 
     /// <summary>The operator's <c>@memory</c>, or null when absent or incomplete.</summary>
     public static OperatorMemoryFigures? Read(Operator op) =>

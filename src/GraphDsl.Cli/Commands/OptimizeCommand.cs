@@ -130,6 +130,7 @@ public static class OptimizeCommand
             Console.Out.WriteLine(proven
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"order: proven optimal, minimum peak over all orders {summary.Optimized.PeakBytes:N0} B")
                 : "order: best found (not proven optimal)");
+        Console.Out.Write(summary.ToDetails());
         foreach (var path in files.Paths) Console.Out.WriteLine($"wrote {path}");
         return 0;
     }

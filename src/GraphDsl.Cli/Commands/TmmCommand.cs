@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using GraphDsl.Analysis;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
@@ -109,11 +110,13 @@ public static class TmmCommand
         console.MarkupLine(Markup.Escape(peakRow is null
             ? $"peak: {N(table.PeakBytes)} bytes before the first operator ({(table.PeakStep == -1 ? "the graph inputs" : "tensors no operator touches, which TFLite Micro still allocates")})"
             : $"peak: {N(table.PeakBytes)} bytes at step {peakRow.Step}, operator {peakRow.Operator} ({peakRow.Type} {peakRow.Name})"));
+        if (table.PeakTensors.Count > 0)
+            console.MarkupLine(Markup.Escape($"live at the peak: {table.PeakTensors.Count} tensors: {LiveTensor.Describe(table.PeakTensors)}"));
         console.MarkupLine(Markup.Escape($"lower bound: {N(table.LowerBoundBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first; no order goes below it)"));
     }
 
     /// <summary>One object: model (file name, as in every command's JSON), operators, peak_bytes,
-    /// peak_step, peak_operator, lower_bound_bytes, view, rows.</summary>
+    /// peak_step, peak_operator, lower_bound_bytes, view, peak_tensors (name, bytes; largest first), rows.</summary>
     public static string ToJson(TmmTable table, string model)
     {
         using var stream = new MemoryStream();
@@ -127,6 +130,15 @@ public static class TmmCommand
             w.WriteNumber("peak_operator", table.PeakOperator);
             w.WriteNumber("lower_bound_bytes", table.LowerBoundBytes);
             w.WriteString("view", table.View);
+            w.WriteStartArray("peak_tensors");
+            foreach (var t in table.PeakTensors)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", t.Name);
+                w.WriteNumber("bytes", t.Bytes);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteStartArray("rows");
             foreach (var r in table.Rows)
             {

@@ -10,7 +10,7 @@ namespace GraphDsl.Passes.MemoryReport;
 /// bound, written as annotations so later passes, reports and snapshots can read them.</summary>
 /// <remarks>
 /// Annotates each operator of the main graph with <c>@memory(inputs=, outputs=, other=, total=)</c>
-/// and the main graph with <c>@tmm(peak_bytes=, peak_step=, peak_operator=, lower_bound_bytes=, view=, peak_tensors=)</c>.
+/// and the main graph with <c>@tmm(peak_bytes=, peak_step=, peak_operator=, largest_operator_bytes=, view=, peak_tensors=)</c>.
 /// The figures come from <see cref="MemoryProfile"/> over <see cref="MemoryProblem"/>, the same
 /// activation view order search and arena planning use. Returns the input instance when the
 /// annotations are already up to date.
@@ -21,7 +21,7 @@ public sealed class TensorMemoryMappingPass : IGraphPass
 
     public PassDescriptor Descriptor { get; } = new(
         Name,
-        "Tensor Memory Mapping: activation bytes per operator (inputs, outputs, other live), the peak and the lower bound",
+        "Tensor Memory Mapping: activation bytes per operator (inputs, outputs, other live), the peak and the largest single-operator footprint",
         PassKind.Analysis,
         Requires: [],
         Provides: [Name],
@@ -61,7 +61,7 @@ public sealed class TensorMemoryMappingPass : IGraphPass
         var profile = MemoryProfile.Compute(problem, order);
         int peakOperator = profile.PeakStep < 0 ? -1 : profile.Rows[profile.PeakStep].Operator;
         var annotated = MemoryAnnotation.Write(graph,
-            new MemorySummary(profile.PeakBytes, profile.PeakStep, peakOperator, profile.LowerBoundBytes, viewName,
+            new MemorySummary(profile.PeakBytes, profile.PeakStep, peakOperator, profile.LargestOperatorBytes, viewName,
                 (profile.PeakTensors ?? []).Select(problem.TensorName).ToArray()),
             profile.Rows.ToDictionary(r => r.Operator, r => new OperatorMemoryFigures(r.InputBytes, r.OutputBytes, r.OtherBytes, r.TotalBytes)));
         // Same figures as before: hand back the input so analyses stay cached downstream.

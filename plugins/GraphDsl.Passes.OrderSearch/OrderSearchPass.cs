@@ -53,7 +53,7 @@ public sealed class OrderSearchPass : IGraphPass
     {
         var ordered = ExecutionOrderAnnotation.Write(graph, result.Order);
         var annotated = OrderSearchAnnotation.Write(ordered, new OrderSearchSummary(result.StoredPeakBytes, result.PeakBytes,
-            result.LowerBoundBytes, result.ProvenOptimal, result.States, result.Elapsed.TotalMilliseconds));
+            result.ProvenLowerBoundBytes, result.ProvenOptimal, result.States, result.Elapsed.TotalMilliseconds));
         // Structural equality: re-running on an already annotated graph with identical figures
         // returns the input instance, so Changed stays a reference comparison.
         return annotated.Equals(graph) ? graph : annotated;
@@ -64,6 +64,6 @@ public sealed class OrderSearchPass : IGraphPass
     private sealed class ProgressForwarder(IProgress<PassProgress> target) : IProgress<OrderSearchProgress>
     {
         public void Report(OrderSearchProgress p) => target.Report(new PassProgress(
-            $"order: peak {p.UpperBoundBytes} bytes, lower bound {p.LowerBoundBytes} bytes, {p.States} states"));
+            $"order: peak {p.UpperBoundBytes} bytes, proven lower bound {p.LowerBoundBytes} bytes, {p.States} states"));
     }
 }

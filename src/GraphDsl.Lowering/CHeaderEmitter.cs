@@ -1,3 +1,4 @@
+using GraphDsl.Analysis;
 using GraphDsl.Analysis.Annotations;
 using System.Globalization;
 using System.Text;
@@ -29,6 +30,14 @@ public static class CHeaderEmitter
         if (OptimizationSummary.AssumedDimsOf(plan.Graph) is { Count: > 0 } assumed)
             sb.Append("/* Planned for dynamic dimensions taken as: ").Append(CIdentifier.Comment(string.Join(", ", assumed)))
               .Append(".\n   Other sizes need another plan (graphdsl ... --dim NAME=N). */\n");
+        // The two bounds are named apart: the order search's proven minimum peak over all orders, and
+        // the largest single-operator footprint (inputs + outputs of one operator).
+        var peak = MemoryProfile.Compute(plan.Problem, plan.Order).PeakBytes;
+        sb.Append("/* Execution order: peak ").Append(peak).Append(" B of live activations");
+        if (OrderSearchAnnotation.Read(graph) is { } search)
+            sb.Append(search.ProvenOptimal ? "; proven optimal, minimum peak over all orders " : "; not proven optimal, proven lower bound ")
+              .Append(search.ProvenLowerBoundBytes).Append(" B");
+        sb.Append("; largest single-operator footprint ").Append(MemoryProfile.LargestOperator(plan.Problem)).Append(" B. */\n");
         Define(sb, prefix + "_ARENA_SIZE", plan.ArenaBytes, "bytes the offline plan spans (subgraph 0's activations)");
         if (ArenaAnnotation.Tflm(graph) is { } tflm)
         {

@@ -11,7 +11,9 @@ namespace GraphDsl.Lowering;
 /// <summary>Before and after of one optimization run: the model as stored, and as planned by the
 /// pipeline. This is what <c>graphdsl optimize</c> prints and what <c>--json</c> writes.</summary>
 /// <param name="Model">How the model is named to the user (a file name, or the embedded default).</param>
-/// <param name="LowerBoundBytes">No order needs less: the largest inputs-plus-outputs of one operator.</param>
+/// <param name="LargestOperatorBytes">Largest single-operator footprint: the largest inputs-plus-outputs
+/// of one operator, which no order avoids (not the order search's proven bound, see
+/// <see cref="ProvenLowerBoundBytes"/>; in-place reuse can place the arena below it).</param>
 /// <param name="OrderProvenOptimal">True when the order search proved no order has a lower peak.</param>
 /// <param name="SearchMs">Time the order search took, when it reported it.</param>
 /// <param name="AssumedDims">Sizes the importer took for dynamic dimensions (<c>x dim 2 ('h') = 1</c>):
@@ -20,7 +22,7 @@ public sealed record OptimizationSummary(
     string Model,
     int Operators,
     int ActivationTensors,
-    long LowerBoundBytes,
+    long LargestOperatorBytes,
     MemoryFigures Stored,
     MemoryFigures Optimized,
     bool? OrderProvenOptimal,
@@ -49,7 +51,7 @@ public sealed record OptimizationSummary(
             model,
             stored.Operators.Count,
             problem.TensorCount,
-            MemoryProfile.LowerBound(problem),
+            MemoryProfile.LargestOperator(problem),
             // Stored: TFLM's own plan of the input, as the planner recorded it beside the written one.
             new MemoryFigures(storedPeak, ArenaBytes(stored), ArenaAnnotation.TflmGreedyArenaBytes(stored))
             {
@@ -66,11 +68,25 @@ public sealed record OptimizationSummary(
             AssumedDimsOf(stored))
         {
             Tflm = tflm,
+            ProvenLowerBoundBytes = search?.ProvenLowerBoundBytes,
             StoredPeakTensors = LiveTensor.AtPeak(problem, storedProfile),
             OptimizedPeakTensors = LiveTensor.AtPeak(optimized.Problem, optimizedProfile),
             Moves = OperatorMove.Of(optimized.Graph, optimized.Order),
         };
     }
+
+    /// <summary>The order search's proven minimum peak over all orders (equal to the optimized peak
+    /// when the order is proven optimal), when the search ran.</summary>
+    public long? ProvenLowerBoundBytes { get; init; }
+
+    /// <summary>The line under the table: whether the order is proven optimal, with the proven minimum.</summary>
+    public string? OrderLine() => (OrderProvenOptimal, ProvenLowerBoundBytes) switch
+    {
+        (true, { } bound) => string.Create(CultureInfo.InvariantCulture, $"order: proven optimal, minimum peak over all orders {bound:N0} B (proven lower bound)"),
+        (false, { } bound) => string.Create(CultureInfo.InvariantCulture,
+            $"order: best found, not proven optimal: peak {Optimized.PeakBytes:N0} B, proven lower bound {bound:N0} B (gap {Optimized.PeakBytes - bound:N0} B)"),
+        _ => null,
+    };
 
     /// <summary>Activations alive at the stored order's peak, largest first.</summary>
     public IReadOnlyList<LiveTensor> StoredPeakTensors { get; init; } = [];
@@ -127,6 +143,7 @@ public sealed record OptimizationSummary(
         var optimized = Figures(Optimized);
         optimized["peak_tensors"] = Tensors(OptimizedPeakTensors);
         optimized["order_proven_optimal"] = OrderProvenOptimal;
+        optimized["proven_lower_bound_bytes"] = ProvenLowerBoundBytes;
         optimized["search_ms"] = SearchMs;
         if (Tflm is { } t)
         {
@@ -140,7 +157,7 @@ public sealed record OptimizationSummary(
             ["tflm_commit"] = Tflm?.Commit,
             ["operators"] = Operators,
             ["activation_tensors"] = ActivationTensors,
-            ["lower_bound_bytes"] = LowerBoundBytes,
+            ["largest_operator_bytes"] = LargestOperatorBytes,
             ["assumed_dims"] = new JsonArray((AssumedDims ?? []).Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
             ["stored"] = stored,
             ["optimized"] = optimized,
@@ -181,7 +198,7 @@ public sealed record OptimizationSummary(
                 $"{label,-24}{before,14:N0}{after,14:N0}{before - after,14:N0}{Percent(before, after),8:F1}%\n");
         // Not the order search's proven optimum: the largest inputs+outputs of one operator, which
         // no order avoids (in-place reuse can still place the arena below it).
-        sb.Append(CultureInfo.InvariantCulture, $"{"largest operator in+out",-24}{"",14}{LowerBoundBytes,14:N0}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"{"largest single operator",-24}{"",14}{LargestOperatorBytes,14:N0}\n");
         if (Tflm?.Note is { } note) sb.Append("TFLM: ").Append(note).Append('\n');
         if (Tflm?.Estimate is { } estimate) sb.Append("TFLM figures are estimates: ").Append(estimate).Append('\n');
         return sb.ToString();

@@ -41,8 +41,8 @@ public static class HtmlReport
         Fact(sb, "activation tensors", Num(summary.ActivationTensors));
         if (summary.AssumedDims is { Count: > 0 } assumed)
             Fact(sb, "dynamic dimensions taken as (figures hold for these sizes only; set with --dim NAME=N)", string.Join(", ", assumed));
-        Fact(sb, "lower bound (largest single operator)", Num(summary.LowerBoundBytes) + " B");
-        if (summary.OrderProvenOptimal is { } proven) Fact(sb, "order proven optimal", proven ? "yes" : "no");
+        Fact(sb, "largest single-operator footprint (inputs + outputs of one operator)", Num(summary.LargestOperatorBytes) + " B");
+        if (summary.OrderLine() is { } orderLine) Fact(sb, "order", orderLine["order: ".Length..]);
         if (summary.SearchMs is { } ms) Fact(sb, "order search time", ms.ToString("0.#", CultureInfo.InvariantCulture) + " ms");
         sb.Append("</table>\n");
 
@@ -58,7 +58,7 @@ public static class HtmlReport
         long memMax = Math.Max(before.PeakBytes, after.PeakBytes);
         sb.Append("<h2>Memory per operator</h2><p class=\"legend\"><span class=\"sw other\"></span>other live tensors ")
           .Append("<span class=\"sw in\"></span>inputs <span class=\"sw out\"></span>outputs ")
-          .Append("<span class=\"sw peakc\"></span>peak <span class=\"sw boundc\"></span>lower bound</p>\n");
+          .Append("<span class=\"sw peakc\"></span>peak <span class=\"sw boundc\"></span>largest single-operator footprint</p>\n");
         sb.Append("<h3>Before: stored order</h3>").Append(MemoryPerStep(before, memMax, "memory per step, stored order", Label)).Append('\n');
         sb.Append("<h3>After: optimized order</h3>").Append(MemoryPerStep(after, memMax, "memory per step, optimized order", Label)).Append('\n');
         PeakTensors(sb, "Live at the peak, before", before.PeakStep, summary.StoredPeakTensors, stored);

@@ -14,7 +14,7 @@ internal static class SvgCharts
     private const int Left = 80, Right = 20, Top = 20, Bottom = 40;
 
     /// <summary>Activation bytes alive at each step (inputs, outputs, everything else stacked),
-    /// with the peak marked and the lower bound drawn as a dashed line. Both charts of a report
+    /// with the peak marked and the largest single-operator footprint drawn as a dashed line. Both charts of a report
     /// share <paramref name="yMax"/> so that they compare at a glance.</summary>
     public static string MemoryPerStep(MemoryProfile profile, long yMax, string title, Func<int, string> operatorLabel)
     {
@@ -43,10 +43,10 @@ internal static class SvgCharts
             $"<line class=\"peak\" x1=\"{Left}\" x2=\"{Left + plotW}\" y1=\"{peakY:F2}\" y2=\"{peakY:F2}\"/>" +
             $"<circle class=\"peakdot\" cx=\"{peakX:F2}\" cy=\"{peakY:F2}\" r=\"5\"/>" +
             $"<text class=\"peaklabel\" x=\"{Math.Min(peakX + 8, Left + plotW - 260):F2}\" y=\"{Math.Max(Top + 12, peakY - 8):F2}\">peak {profile.PeakBytes:N0} B at step {profile.PeakStep}</text>");
-        double lb = Y(profile.LowerBoundBytes);
+        double lb = Y(profile.LargestOperatorBytes);
         sb.Append(CultureInfo.InvariantCulture,
             $"<line class=\"bound\" x1=\"{Left}\" x2=\"{Left + plotW}\" y1=\"{lb:F2}\" y2=\"{lb:F2}\"/>" +
-            $"<text class=\"boundlabel\" x=\"{Left + 6}\" y=\"{lb + 14:F2}\">lower bound {profile.LowerBoundBytes:N0} B</text>");
+            $"<text class=\"boundlabel\" x=\"{Left + 6}\" y=\"{lb + 14:F2}\">largest single operator {profile.LargestOperatorBytes:N0} B</text>");
         return Close(sb);
     }
 

@@ -3,7 +3,7 @@ using ScottPlot;
 namespace GraphDsl.Reports;
 
 /// <summary>Draws a <see cref="TmmTable"/> as stacked bars, one per operator in execution order
-/// (inputs, outputs, other live activations), with the peak and the lower bound marked.</summary>
+/// (inputs, outputs, other live activations), with the peak and the largest single-operator footprint marked.</summary>
 /// <remarks>Bars have no outlines and the image widens with the operator count (up to a limit),
 /// so graphs with hundreds of operators stay readable. Operators are labelled: every tick names
 /// its operator's type when there are at most <see cref="TickLabelLimit"/> steps, and the peak and
@@ -69,7 +69,7 @@ public static class TmmChart
         peak.Color = PeakColor;
         peak.LineWidth = 1.5f;
         peak.LinePattern = LinePattern.Dashed;
-        var bound = plot.Add.HorizontalLine(KiB(table.LowerBoundBytes));
+        var bound = plot.Add.HorizontalLine(KiB(table.LargestOperatorBytes));
         bound.Color = Colors.Black;
         bound.LinePattern = LinePattern.Dotted;
 
@@ -84,7 +84,7 @@ public static class TmmChart
         });
         plot.Legend.ManualItems.Add(new LegendItem
         {
-            LabelText = $"lower bound {KiB(table.LowerBoundBytes):0.#} KiB",
+            LabelText = $"largest single-operator footprint {KiB(table.LargestOperatorBytes):0.#} KiB",
             LineColor = Colors.Black, LineWidth = 2, LinePattern = LinePattern.Dotted,
         });
         plot.ShowLegend(Alignment.UpperRight);

@@ -8,7 +8,7 @@ namespace GraphDsl.Reports;
 /// pass wrote (<c>@memory</c> on operators, <c>@tmm</c> on the main graph), rows in the current
 /// execution order.</summary>
 /// <param name="PeakTensors">Activations alive at the peak step, largest first.</param>
-public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int PeakStep, int PeakOperator, long LowerBoundBytes, string View,
+public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int PeakStep, int PeakOperator, long LargestOperatorBytes, string View,
     IReadOnlyList<LiveTensor> PeakTensors)
 {
     /// <summary>The table of the main graph, or null when it carries no <c>@tmm</c> annotation
@@ -26,7 +26,7 @@ public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int Pe
             rows.Add(new TmmRow(step, order[step], op.DisplayName, op.DisplayType,
                 memory.InputBytes, memory.OutputBytes, memory.OtherBytes, memory.TotalBytes));
         }
-        return new TmmTable(rows, summary.PeakBytes, summary.PeakStep, summary.PeakOperator, summary.LowerBoundBytes, summary.View,
+        return new TmmTable(rows, summary.PeakBytes, summary.PeakStep, summary.PeakOperator, summary.LargestOperatorBytes, summary.View,
             LiveTensor.Named(graph, summary.PeakTensors ?? []));
     }
 }

@@ -50,7 +50,7 @@ internal static class CorpusBenchmark
             var (search, orderTime) = TimingSample.Measure(() => OrderSearch.Run(problem, orderOptions), settings.Runs, SlowMilliseconds);
             row = row with
             {
-                LowerBound = search.LowerBoundBytes,
+                LowerBound = search.ProvenLowerBoundBytes,
                 StoredPeak = search.StoredPeakBytes,
                 OptimizedPeak = search.PeakBytes,
                 ProvenOptimal = search.ProvenOptimal,

@@ -296,12 +296,12 @@ public sealed class StructureCaseTests : IDisposable
         Assert.Equal(4000, Int(tmm, "peak_bytes"));
         Assert.Equal(64, tmm.GetProperty("rows")[0].GetProperty("total_bytes").GetInt64());
         Assert.Equal(4000, Int(order, "peak_bytes"));
-        Assert.Equal(4000, Int(order, "lower_bound_bytes"));
-        Assert.Equal(Int(order, "lower_bound_bytes"), Int(tmm, "lower_bound_bytes"));
+        Assert.Equal(4000, Int(order, "proven_lower_bound_bytes"));
+        Assert.Equal(Int(order, "proven_lower_bound_bytes"), Int(tmm, "largest_operator_bytes"));
         Assert.Equal(4000, Int(plan, "peak_bytes"));
         Assert.Equal(4000, Int(plan, "arena_bytes"));
         Assert.Equal(4000, Int(optimize, "optimized", "arena_bytes"));
-        Assert.Equal(Int(order, "lower_bound_bytes"), Int(optimize, "lower_bound_bytes"));
+        Assert.Equal(Int(order, "proven_lower_bound_bytes"), Int(optimize, "largest_operator_bytes"));
     }
 
     [SkippableFact]
@@ -325,7 +325,7 @@ public sealed class StructureCaseTests : IDisposable
         model.Subgraphs.Add(g);
         File.WriteAllBytes(P("dangling.tflite"), model.Build());
         var (tmm, order, plan, optimize) = EveryCommand(P("dangling.tflite"));
-        foreach (var peak in new[] { Int(tmm, "peak_bytes"), Int(order, "peak_bytes"), Int(order, "lower_bound_bytes"), Int(tmm, "lower_bound_bytes"), Int(plan, "peak_bytes"), Int(optimize, "optimized", "peak_bytes") })
+        foreach (var peak in new[] { Int(tmm, "peak_bytes"), Int(order, "peak_bytes"), Int(order, "proven_lower_bound_bytes"), Int(tmm, "largest_operator_bytes"), Int(plan, "peak_bytes"), Int(optimize, "optimized", "peak_bytes") })
             Assert.Equal(120, peak);
         Assert.Equal(128, Int(plan, "arena_bytes")); // align16(120): d overlaps nothing else alive
     }

@@ -39,7 +39,7 @@ public class CorpusTmmTests
         }
         var tmm = (AttributeValue.Record)annotated.Annotations["tmm"]!;
         Assert.Equal(peak, tmm.Fields["peak_bytes"]!.AsInt());
-        Assert.Equal(bound, tmm.Fields["lower_bound_bytes"]!.AsInt());
+        Assert.Equal(bound, tmm.Fields["largest_operator_bytes"]!.AsInt());
         var peakStep = (int)tmm.Fields["peak_step"]!.AsInt()!.Value;
         Assert.Equal(Array.FindIndex(rows, r => r.Total == peak), peakStep);
         Assert.Equal(order[peakStep], tmm.Fields["peak_operator"]!.AsInt());

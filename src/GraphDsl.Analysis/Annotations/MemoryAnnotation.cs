@@ -7,14 +7,14 @@ namespace GraphDsl.Analysis.Annotations;
 public sealed record OperatorMemoryFigures(long InputBytes, long OutputBytes, long OtherBytes, long TotalBytes);
 
 /// <summary>The Tensor Memory Mapping of the current order
-/// (<c>@tmm(peak_bytes=, peak_step=, peak_operator=, lower_bound_bytes=, view=, peak_tensors=)</c>).</summary>
+/// (<c>@tmm(peak_bytes=, peak_step=, peak_operator=, largest_operator_bytes=, view=, peak_tensors=)</c>).</summary>
 /// <param name="PeakStep">Step of the peak; -1 for a graph without operators.</param>
 /// <param name="PeakOperator">Operator running at the peak; -1 for a graph without operators.</param>
-/// <param name="LowerBoundBytes">Largest inputs-plus-outputs of one operator: no order needs less.</param>
+/// <param name="LargestOperatorBytes">Largest inputs-plus-outputs of one operator: no order needs less.</param>
 /// <param name="View">Which tensors count as activations (<c>tflm</c> or <c>persistent-dequantize</c>).</param>
 /// <param name="PeakTensors">Names of the activations alive at the peak step, largest first
 /// (<c>peak_tensors=[..]</c>): what to shrink or move to lower the peak.</param>
-public sealed record MemorySummary(long PeakBytes, int PeakStep, int PeakOperator, long LowerBoundBytes, string View,
+public sealed record MemorySummary(long PeakBytes, int PeakStep, int PeakOperator, long LargestOperatorBytes, string View,
     IReadOnlyList<string>? PeakTensors = null);
 
 /// <summary>The codec of the <c>tmm</c> pass's results: <c>@memory</c> on operators and <c>@tmm</c>
@@ -37,7 +37,7 @@ public static class MemoryAnnotation
             Operators = ops.ToEquatableArray(),
             Annotations = graph.Annotations.With(WellKnownAnnotations.Tmm, Of(
                 ("peak_bytes", summary.PeakBytes), ("peak_step", summary.PeakStep), ("peak_operator", summary.PeakOperator),
-                ("lower_bound_bytes", summary.LowerBoundBytes), ("view", summary.View),
+                ("largest_operator_bytes", summary.LargestOperatorBytes), ("view", summary.View),
                 ("peak_tensors", new AttributeValue.List((summary.PeakTensors ?? []).Select(n => (AttributeValue)n).ToEquatableArray())))),
         };
         return result.Equals(graph) ? graph : result;
@@ -47,7 +47,7 @@ public static class MemoryAnnotation
     public static MemorySummary? ReadSummary(Graph graph) =>
         Fields(graph.Annotations, WellKnownAnnotations.Tmm) is not { } f
         || Int(f, "peak_bytes") is not { } peak || Int(f, "peak_step") is not { } step
-        || Int(f, "peak_operator") is not { } op || Int(f, "lower_bound_bytes") is not { } bound
+        || Int(f, "peak_operator") is not { } op || Int(f, "largest_operator_bytes") is not { } bound
             ? null
             : new MemorySummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm",
                 f["peak_tensors"] is AttributeValue.List names ? names.Items.OfType<AttributeValue.Str>().Select(n => n.Value).ToArray() : []);

@@ -126,10 +126,7 @@ public static class OptimizeCommand
         Console.Out.WriteLine($"pipeline: {request.Pipeline}");
         Console.Out.WriteLine();
         Console.Out.Write(summary.ToTable());
-        if (summary.OrderProvenOptimal is { } proven)
-            Console.Out.WriteLine(proven
-                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"order: proven optimal, minimum peak over all orders {summary.Optimized.PeakBytes:N0} B")
-                : "order: best found (not proven optimal)");
+        if (summary.OrderLine() is { } orderLine) Console.Out.WriteLine(orderLine);
         Console.Out.Write(summary.ToDetails());
         foreach (var path in files.Paths) Console.Out.WriteLine($"wrote {path}");
         return 0;

@@ -73,7 +73,7 @@ public static class OrderCommand
     private static string Table(string path, OrderReport r)
     {
         var c = CultureInfo.InvariantCulture;
-        long stored = r.Figures.StoredPeakBytes, peak = r.Figures.PeakBytes, lower = r.Figures.LowerBoundBytes, saved = stored - peak;
+        long stored = r.Figures.StoredPeakBytes, peak = r.Figures.PeakBytes, lower = r.Figures.ProvenLowerBoundBytes, saved = stored - peak;
         var rows = new (string Name, string Value)[]
         {
             ("stored peak", stored.ToString("N0", c) + " B"),
@@ -99,7 +99,7 @@ public static class OrderCommand
             w.WriteNumber("stored_peak_bytes", r.Figures.StoredPeakBytes);
             w.WriteNumber("peak_bytes", r.Figures.PeakBytes);
             w.WriteNumber("saved_bytes", r.Figures.StoredPeakBytes - r.Figures.PeakBytes);
-            w.WriteNumber("lower_bound_bytes", r.Figures.LowerBoundBytes);
+            w.WriteNumber("proven_lower_bound_bytes", r.Figures.ProvenLowerBoundBytes);
             w.WriteBoolean("proven_optimal", r.Figures.ProvenOptimal);
             w.WriteNumber("search_ms", (long)r.Figures.SearchMs);
             w.WriteNumber("states", r.Figures.States);

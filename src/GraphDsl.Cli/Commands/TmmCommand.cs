@@ -14,7 +14,7 @@ namespace GraphDsl.Cli.Commands;
 
 /// <summary><c>graphdsl tmm MODEL [--order stored|FILE] [--csv F] [--chart F.svg|F.png] [--json] [--all]</c>:
 /// Tensor Memory Mapping. Runs the pipeline <c>tmm</c> and shows, for the current execution
-/// order, the activation bytes of every operator, the peak and the lower bound.</summary>
+/// order, the activation bytes of every operator, the peak and the largest single-operator footprint.</summary>
 public static class TmmCommand
 {
     private const int TopRows = 15;
@@ -31,7 +31,7 @@ public static class TmmCommand
         var shared = new PipelineCommandOptions();
         var dim = ModelInput.DimOption();
         var force = StagedOutputs.ForceOption();
-        var command = new Command("tmm", "Tensor Memory Mapping: activation bytes per operator, the peak and the lower bound.") { model, order, csv, chart, json, all, view, dim, force };
+        var command = new Command("tmm", "Tensor Memory Mapping: activation bytes per operator, the peak and the largest single-operator footprint.") { model, order, csv, chart, json, all, view, dim, force };
         shared.AddTo(command, withPrinting: false);
         command.SetAction(parse =>
         {
@@ -112,11 +112,11 @@ public static class TmmCommand
             : $"peak: {N(table.PeakBytes)} bytes at step {peakRow.Step}, operator {peakRow.Operator} ({peakRow.Type} {peakRow.Name})"));
         if (table.PeakTensors.Count > 0)
             console.MarkupLine(Markup.Escape($"live at the peak: {table.PeakTensors.Count} tensors: {LiveTensor.Describe(table.PeakTensors)}"));
-        console.MarkupLine(Markup.Escape($"lower bound: {N(table.LowerBoundBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first; no order goes below it)"));
+        console.MarkupLine(Markup.Escape($"largest single-operator footprint: {N(table.LargestOperatorBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first; no order goes below it; `order` proves the minimum peak)"));
     }
 
     /// <summary>One object: model (file name, as in every command's JSON), operators, peak_bytes,
-    /// peak_step, peak_operator, lower_bound_bytes, view, peak_tensors (name, bytes; largest first), rows.</summary>
+    /// peak_step, peak_operator, largest_operator_bytes, view, peak_tensors (name, bytes; largest first), rows.</summary>
     public static string ToJson(TmmTable table, string model)
     {
         using var stream = new MemoryStream();
@@ -128,7 +128,7 @@ public static class TmmCommand
             w.WriteNumber("peak_bytes", table.PeakBytes);
             w.WriteNumber("peak_step", table.PeakStep);
             w.WriteNumber("peak_operator", table.PeakOperator);
-            w.WriteNumber("lower_bound_bytes", table.LowerBoundBytes);
+            w.WriteNumber("largest_operator_bytes", table.LargestOperatorBytes);
             w.WriteString("view", table.View);
             w.WriteStartArray("peak_tensors");
             foreach (var t in table.PeakTensors)

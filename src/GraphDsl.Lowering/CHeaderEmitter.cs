@@ -30,6 +30,9 @@ public static class CHeaderEmitter
         if (OptimizationSummary.AssumedDimsOf(plan.Graph) is { Count: > 0 } assumed)
             sb.Append("/* Planned for dynamic dimensions taken as: ").Append(CIdentifier.Comment(string.Join(", ", assumed)))
               .Append(".\n   Other sizes need another plan (graphdsl ... --dim NAME=N). */\n");
+        if (OptimizationSummary.SetDimsOf(plan.Graph) is { Count: > 0 } set)
+            sb.Append("/* Planned for dynamic dimensions set with --dim: ").Append(CIdentifier.Comment(string.Join(", ", set)))
+              .Append(".\n   Other sizes need another plan. */\n");
         // The two bounds are named apart: the order search's proven minimum peak over all orders, and
         // the largest single-operator footprint (inputs + outputs of one operator).
         var peak = MemoryProfile.Compute(plan.Problem, plan.Order).PeakBytes;

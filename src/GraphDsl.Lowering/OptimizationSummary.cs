@@ -30,10 +30,18 @@ public sealed record OptimizationSummary(
     IReadOnlyList<string>? AssumedDims = null)
 {
     /// <summary>The <c>assumed_dims</c> attribute an importer put on the graph (dynamic dims it sized).</summary>
-    public static IReadOnlyList<string> AssumedDimsOf(Graph graph) =>
-        graph.Attributes["assumed_dims"] is AttributeValue.List list
+    public static IReadOnlyList<string> AssumedDimsOf(Graph graph) => Strings(graph, WellKnownAttributes.AssumedDims);
+
+    /// <summary>The <c>set_dims</c> attribute an importer put on the graph (dynamic dims the user sized with --dim).</summary>
+    public static IReadOnlyList<string> SetDimsOf(Graph graph) => Strings(graph, WellKnownAttributes.SetDims);
+
+    private static IReadOnlyList<string> Strings(Graph graph, string attribute) =>
+        graph.Attributes[attribute] is AttributeValue.List list
             ? list.Items.OfType<AttributeValue.Str>().Select(s => s.Value).ToArray()
             : [];
+
+    /// <summary>Dynamic dimensions the user sized with <c>--dim</c>: the figures hold for these sizes.</summary>
+    public IReadOnlyList<string> SetDims { get; init; } = [];
 
     /// <summary>Reads the figures from two planned copies of the main graph: <paramref name="stored"/>
     /// with an arena plan for the stored order, <paramref name="optimized"/> with <c>@order</c>,
@@ -69,6 +77,7 @@ public sealed record OptimizationSummary(
         {
             Tflm = tflm,
             ProvenLowerBoundBytes = search?.ProvenLowerBoundBytes,
+            SetDims = SetDimsOf(stored),
             StoredPeakTensors = LiveTensor.AtPeak(problem, storedProfile),
             OptimizedPeakTensors = LiveTensor.AtPeak(optimized.Problem, optimizedProfile),
             Moves = OperatorMove.Of(optimized.Graph, optimized.Order),
@@ -159,6 +168,7 @@ public sealed record OptimizationSummary(
             ["activation_tensors"] = ActivationTensors,
             ["largest_operator_bytes"] = LargestOperatorBytes,
             ["assumed_dims"] = new JsonArray((AssumedDims ?? []).Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
+            ["set_dims"] = new JsonArray(SetDims.Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
             ["stored"] = stored,
             ["optimized"] = optimized,
             ["moved_operators"] = new JsonArray(Moves.Select(m => (JsonNode)new JsonObject

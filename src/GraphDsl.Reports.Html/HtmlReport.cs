@@ -41,6 +41,8 @@ public static class HtmlReport
         Fact(sb, "activation tensors", Num(summary.ActivationTensors));
         if (summary.AssumedDims is { Count: > 0 } assumed)
             Fact(sb, "dynamic dimensions taken as (figures hold for these sizes only; set with --dim NAME=N)", string.Join(", ", assumed));
+        if (summary.SetDims.Count > 0)
+            Fact(sb, "dynamic dimensions set with --dim (figures hold for these sizes only)", string.Join(", ", summary.SetDims));
         Fact(sb, "largest single-operator footprint (inputs + outputs of one operator)", Num(summary.LargestOperatorBytes) + " B");
         if (summary.OrderLine() is { } orderLine) Fact(sb, "order", orderLine["order: ".Length..]);
         if (summary.SearchMs is { } ms) Fact(sb, "order search time", ms.ToString("0.#", CultureInfo.InvariantCulture) + " ms");

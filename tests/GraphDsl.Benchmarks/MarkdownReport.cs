@@ -41,6 +41,14 @@ internal static class MarkdownReport
                     x.ProvenOptimal == true ? "yes" : $"no ({x.OrderOutcome})", x.OrderTime?.Format() ?? "", x.ArenaTime?.Format() ?? "", x.ImportTime?.Format() ?? "" }
                 : [x.Model, N(x.Operators), N(x.Activations), "error: " + Escape(x.Error), "", "", "", "", "", "", "", "", "", "", x.OrderTime?.Format() ?? "", "", x.ImportTime?.Format() ?? ""]));
         md.AppendLine();
+        // Figures of a model with dynamic dims hold for the sizes measured: say which.
+        foreach (var x in rows.Where(x => x.Dims.Count > 0 || x.AssumedDims.Count > 0))
+            md.AppendLine($"Dynamic dimensions of {x.Model}: " + string.Join("; ", new[]
+            {
+                x.Dims.Count > 0 ? $"measured with `--dim {string.Join(" --dim ", x.Dims)}` ({x.DimsWhy})" : null,
+                x.AssumedDims.Count > 0 ? "taken as 1: " + string.Join(", ", x.AssumedDims) : null,
+            }.OfType<string>()) + ".  ");
+        md.AppendLine();
         md.AppendLine("Columns (bytes unless stated):");
         Explain(md,
             ("Model", "file in the model folder"),

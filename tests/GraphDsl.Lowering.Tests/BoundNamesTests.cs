@@ -48,9 +48,9 @@ public sealed class BoundNamesTests : IDisposable
             .Select(g.Tensor).Where(t => t.IsActivation).Sum(t => t.ByteSize!.Value));
         Assert.Equal((147_456, 114_688), (minimum, largest));  // two different figures
 
-        var tmm = GraphDslCli.Json("tmm", path, "--json");
-        var order = GraphDslCli.Json("order", path, "--json");
-        var optimize = GraphDslCli.Json("optimize", path, "--json");
+        var tmm = GraphDslCli.Json("tmm", path);
+        var order = GraphDslCli.Json("order", path);
+        var optimize = GraphDslCli.Json("optimize", path);
         Assert.Equal(largest, tmm.GetProperty("largest_operator_bytes").GetInt64());
         Assert.Equal(minimum, order.GetProperty("proven_lower_bound_bytes").GetInt64());
         Assert.Equal(largest, optimize.GetProperty("largest_operator_bytes").GetInt64());

@@ -113,7 +113,7 @@ public sealed class ReportDetailTests : IDisposable
         Assert.Contains("<td>0</td><td>0</td><td>RELU</td><td>relu_out</td>", html);
         Assert.Contains("<td>1</td><td>1</td><td>CUSTOM(MyPostProcess)</td><td>post_out</td>", html);
 
-        var tmm = GraphDslCli.Json("tmm", P("m.tflite"), "--json");
+        var tmm = GraphDslCli.Json("tmm", P("m.tflite"));
         Assert.Equal(["relu_out", "post_out"], tmm.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
         Assert.Equal(["RELU", "CUSTOM(MyPostProcess)"], tmm.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("type").GetString()));
         // Peak: step 0 holds x and relu_out (64 + 64 B), step 1 relu_out and post_out (64 + 32 B).

@@ -401,9 +401,13 @@ public sealed class StructureCaseTests : IDisposable
         Assert.Equal(["x dim 0 ('batch') = 1", "x dim 2 ('h') = 1"], assumed);
         Assert.Contains("x dim 2 ('h') = 1", File.ReadAllText(P("dyn.onnx.h")));
         Assert.Contains("x dim 2 (&#39;h&#39;) = 1", File.ReadAllText(P("dyn.onnx.html")));
-        // With --dim the sizes are the user's: nothing is assumed.
-        var fixedDims = GraphDslCli.Json("optimize", P("dyn.onnx"), "-o", P("dyn2.onnx"), "--dim", "batch=1", "--dim", "h=8");
+        // With --dim the sizes are the user's: nothing is assumed, and the sizes set are stated.
+        var fixedDims = GraphDslCli.Json("optimize", P("dyn.onnx"), "-o", P("dyn2.onnx"), "--dim", "batch=1", "--dim", "h=8",
+            "--header", P("dyn2.h"), "--report", P("dyn2.html"));
         Assert.Equal(0, fixedDims.GetProperty("assumed_dims").GetArrayLength());
+        Assert.Equal(["x dim 0 ('batch') = 1", "x dim 2 ('h') = 8"], fixedDims.GetProperty("set_dims").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("set with --dim: x dim 0 ('batch') = 1, x dim 2 ('h') = 8", File.ReadAllText(P("dyn2.h")));
+        Assert.Contains("x dim 2 (&#39;h&#39;) = 8", File.ReadAllText(P("dyn2.html")));
         Assert.Equal(2 * 3 * 8 * 4 * 4, Int(fixedDims, "optimized", "peak_bytes")); // x and y, f32[1,3,8,4]
     }
 }

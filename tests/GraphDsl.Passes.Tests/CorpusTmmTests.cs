@@ -24,6 +24,24 @@ public class CorpusTmmTests
         AssertMatchesOracle(loaded.Model!.Main, run.Model.Main);
     }
 
+    [SkippableFact]
+    public void PP_OCR_detection_at_the_benchmark_size_is_a_640x640_page_and_matches_the_lifetime_sweep()
+    {
+        var path = CorpusModels.PathOf("ch_PP-OCRv4_det_infer.onnx");
+        var (dims, why) = RealisticDims.For(path);
+        Assert.Equal(["p2o.DynamicDimension.0=1", "p2o.DynamicDimension.1=640", "p2o.DynamicDimension.2=640"], dims);
+        Assert.Contains("1x3x640x640", why);
+        var loaded = ModelLoader.Load(path, dims);
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
+        var graph = loaded.Model!.Main;
+        Assert.Null(graph.Attributes[WellKnownAttributes.AssumedDims]);  // nothing left at the default 1
+        var input = graph.Tensor(Assert.Single(graph.Inputs));
+        Assert.Equal(1L * 3 * 640 * 640 * 4, input.ByteSize);  // f32 NCHW page
+        var run = BuiltInPasses.Run("tmm", loaded.Model);
+        Assert.True(run.Succeeded, string.Join("\n", run.Diagnostics));
+        AssertMatchesOracle(graph, run.Model.Main);
+    }
+
     /// <summary>Compares every <c>@memory</c> and the <c>@tmm</c> summary of <paramref name="annotated"/>
     /// with the sweep over <paramref name="original"/> in its current order.</summary>
     public static void AssertMatchesOracle(Graph original, Graph annotated)

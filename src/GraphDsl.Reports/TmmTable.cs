@@ -11,6 +11,9 @@ namespace GraphDsl.Reports;
 public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int PeakStep, int PeakOperator, long LargestOperatorBytes, string View,
     IReadOnlyList<LiveTensor> PeakTensors)
 {
+    /// <summary>TFLM's whole arena for the model as stored (the tmm pass's <c>tflm_*</c> figures), when computed.</summary>
+    public TflmArenaFigures? Tflm { get; init; }
+
     /// <summary>The table of the main graph, or null when it carries no <c>@tmm</c> annotation
     /// (the <c>tmm</c> pass did not run) or an operator has no <c>@memory</c>.</summary>
     public static TmmTable? FromModel(Model model)
@@ -27,6 +30,9 @@ public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int Pe
                 memory.InputBytes, memory.OutputBytes, memory.OtherBytes, memory.TotalBytes));
         }
         return new TmmTable(rows, summary.PeakBytes, summary.PeakStep, summary.PeakOperator, summary.LargestOperatorBytes, summary.View,
-            LiveTensor.Named(graph, summary.PeakTensors ?? []));
+            LiveTensor.Named(graph, summary.PeakTensors ?? []))
+        {
+            Tflm = summary.Tflm,
+        };
     }
 }

@@ -24,8 +24,8 @@ public sealed class OrderSearchPass : IGraphPass
         Options:
         [
             // Defaults come from OrderSearchOptions, the one place they are written.
-            PassOption.Int(BudgetOption, (long)new OrderSearchOptions().TimeBudget.TotalMilliseconds, "Time budget of the exact search in milliseconds; on expiry the best order so far is kept."),
-            PassOption.Int(MaxStatesOption, new OrderSearchOptions().MaxStates, "Most search states kept in memory."),
+            PassOption.Int(BudgetOption, (long)new OrderSearchOptions().TimeBudget.TotalMilliseconds, "Time budget of the exact search in milliseconds; on expiry the best order so far is kept.") with { Rule = OptionRules.AtLeast(0) },
+            PassOption.Int(MaxStatesOption, new OrderSearchOptions().MaxStates, "Most search states kept in memory.") with { Rule = OptionRules.AtLeast(1) },
         ],
         Reports: [AnalysisDiagnostics.UnsizedActivation, OrderSearchDiagnostics.CyclicGraph, OrderSearchDiagnostics.NotProven]);
 

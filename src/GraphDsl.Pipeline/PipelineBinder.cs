@@ -128,6 +128,12 @@ public static class PipelineBinder
                 ok = false;
                 continue;
             }
+            if (option.Rule?.Invoke(value) is { } why)
+            {
+                diagnostics.Report(PipelineDiagnostics.RefusedOptionValue, At(step.Offset), step.PassName, key, text, why);
+                ok = false;
+                continue;
+            }
             values[key] = value;
         }
         return ok ? new PassOptions(values) : null;

@@ -52,7 +52,7 @@ public static class TmmCommand
             printer.Print(loaded.Diagnostics);
             if (!loaded.Succeeded) return 1;
             var input = loaded.Model!;
-            printer.Print(TflmCompatibility.Check(input));
+            printer.Print(TflmCompatibility.Grouped(TflmCompatibility.Check(input)));
             if (parse.GetValue(order) is { } orderText)
             {
                 if (WithOrder(input, orderText, printer) is not { } ordered) return 1;

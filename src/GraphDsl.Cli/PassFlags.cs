@@ -25,7 +25,9 @@ public sealed class PassFlags(string passName)
         if (rule is not null)
             flag.Validators.Add(result =>
             {
-                if (result.GetValueOrDefault<T?>() is { } value && rule(value) is { } why)
+                // A value of the wrong type is the parser's error already (and cannot be read here).
+                if (result.Tokens.Count != 1 || !PassOptionTypes.TryParse(typeof(T), result.Tokens[0].Value, out var value)) return;
+                if (rule(value) is { } why)
                     result.AddError($"--{key} {Convert.ToString(value, CultureInfo.InvariantCulture)} is refused: it {why}.");
             });
         _flags.Add((flag, key, p => p.GetValue(flag)));

@@ -22,10 +22,10 @@ public sealed class ArenaPass : IGraphPass
         // Defaults come from ArenaPlanOptions, the one place they are written.
         Options:
         [
-            PassOption.Int("align", Defaults.Alignment, "Byte alignment of every buffer (TFLite Micro uses 16)."),
+            PassOption.Int("align", Defaults.Alignment, "Byte alignment of every buffer (TFLite Micro uses 16).") with { Rule = OptionRules.PowerOfTwo },
             PassOption.Text("strategy", Defaults.Strategy, "Placement: " + string.Join(", ", ArenaStrategies.Names) + "."),
             PassOption.Text("reuse", ReuseKindsText.Format(Defaults.Reuse), "Reuse beyond liveness: all, none, views, inplace, concat, or kinds joined by '+'."),
-            PassOption.Int("budget-ms", Defaults.BudgetMilliseconds, "CP-SAT time budget in milliseconds."),
+            PassOption.Int("budget-ms", Defaults.BudgetMilliseconds, "CP-SAT time budget in milliseconds.") with { Rule = OptionRules.AtLeast(0) },
         ],
         Reports: ArenaDiagnostics.Planning)
     {

@@ -11,7 +11,7 @@ namespace GraphDsl.Passes.MemoryReport;
 /// bound, written as annotations so later passes, reports and snapshots can read them.</summary>
 /// <remarks>
 /// Annotates each operator of the main graph with <c>@memory(inputs=, outputs=, other=, total=)</c>
-/// and the main graph with <c>@tmm(peak_bytes=, peak_step=, peak_operator=, lower_bound_bytes=, view=)</c>,
+/// and the main graph with <c>@tmm(peak_bytes=, peak_step=, peak_operator=, largest_operator_bytes=, view=, peak_tensors=)</c>,
 /// plus, for a TFLite model, TFLM's whole arena as stored (<c>tflm_head_bytes=, tflm_arena_bytes=</c>
 /// and its parts) from the cached <see cref="TflmArena"/> analysis.
 /// The figures come from <see cref="MemoryProfile"/> over <see cref="MemoryProblem"/>, the same
@@ -24,7 +24,7 @@ public sealed class TensorMemoryMappingPass : IGraphPass
 
     public PassDescriptor Descriptor { get; } = new(
         Name,
-        "Tensor Memory Mapping: activation bytes per operator (inputs, outputs, other live), the peak and the lower bound",
+        "Tensor Memory Mapping: activation bytes per operator (inputs, outputs, other live), the peak and the largest single-operator footprint",
         PassKind.Analysis,
         Requires: [],
         Provides: [Name],
@@ -63,7 +63,8 @@ public sealed class TensorMemoryMappingPass : IGraphPass
 
         var profile = MemoryProfile.Compute(problem, order);
         int peakOperator = profile.PeakStep < 0 ? -1 : profile.Rows[profile.PeakStep].Operator;
-        var summary = new MemorySummary(profile.PeakBytes, profile.PeakStep, peakOperator, profile.LowerBoundBytes, viewName)
+        var summary = new MemorySummary(profile.PeakBytes, profile.PeakStep, peakOperator, profile.LargestOperatorBytes, viewName,
+            (profile.PeakTensors ?? []).Select(problem.TensorName).ToArray())
         {
             // What TFLM's arena holds for the model as stored (a TFLite model: TFLM does not run ONNX operators).
             Tflm = TflmCompatibility.AppliesTo(model) && context.GetAnalysis<TflmArena>(model) is { } tflm

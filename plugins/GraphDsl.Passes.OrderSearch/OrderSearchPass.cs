@@ -24,8 +24,8 @@ public sealed class OrderSearchPass : IGraphPass
         Options:
         [
             // Defaults come from OrderSearchOptions, the one place they are written.
-            PassOption.Int(BudgetOption, (long)new OrderSearchOptions().TimeBudget.TotalMilliseconds, "Time budget of the exact search in milliseconds; on expiry the best order so far is kept."),
-            PassOption.Int(MaxStatesOption, new OrderSearchOptions().MaxStates, "Most search states kept in memory."),
+            PassOption.Int(BudgetOption, (long)new OrderSearchOptions().TimeBudget.TotalMilliseconds, "Time budget of the exact search in milliseconds; on expiry the best order so far is kept.") with { Rule = OptionRules.AtLeast(0) },
+            PassOption.Int(MaxStatesOption, new OrderSearchOptions().MaxStates, "Most search states kept in memory.") with { Rule = OptionRules.AtLeast(1) },
         ],
         Reports: [AnalysisDiagnostics.UnsizedActivation, OrderSearchDiagnostics.CyclicGraph, OrderSearchDiagnostics.NotProven]);
 
@@ -53,7 +53,7 @@ public sealed class OrderSearchPass : IGraphPass
     {
         var ordered = ExecutionOrderAnnotation.Write(graph, result.Order);
         var annotated = OrderSearchAnnotation.Write(ordered, new OrderSearchSummary(result.StoredPeakBytes, result.PeakBytes,
-            result.LowerBoundBytes, result.ProvenOptimal, result.States, result.Elapsed.TotalMilliseconds));
+            result.ProvenLowerBoundBytes, result.ProvenOptimal, result.States, result.Elapsed.TotalMilliseconds));
         // Structural equality: re-running on an already annotated graph with identical figures
         // returns the input instance, so Changed stays a reference comparison.
         return annotated.Equals(graph) ? graph : annotated;
@@ -64,6 +64,6 @@ public sealed class OrderSearchPass : IGraphPass
     private sealed class ProgressForwarder(IProgress<PassProgress> target) : IProgress<OrderSearchProgress>
     {
         public void Report(OrderSearchProgress p) => target.Report(new PassProgress(
-            $"order: peak {p.UpperBoundBytes} bytes, lower bound {p.LowerBoundBytes} bytes, {p.States} states"));
+            $"order: peak {p.UpperBoundBytes} bytes, proven lower bound {p.LowerBoundBytes} bytes, {p.States} states"));
     }
 }

@@ -8,17 +8,18 @@ public sealed record OperatorMemory(int Step, int Operator, long InputBytes, lon
 }
 
 /// <summary>Tensor Memory Mapping: the per-operator activation memory of one execution order,
-/// its peak, and the order-independent lower bound.</summary>
+/// its peak, and the largest single-operator footprint (no order goes below it; the order
+/// search's proven lower bound is a different, usually higher, figure).</summary>
 /// <param name="Rows">One row per operator, in execution order (none for a graph with no operators).</param>
 /// <param name="PeakBytes">Most bytes alive at one step, the step before the first operator included.</param>
 /// <param name="PeakStep">Step of the peak (the first operator step reaching it), or
 /// <see cref="Liveness.BeforeFirstOperator"/> / <see cref="Liveness.Untouched"/> when only the
 /// inputs' step or the untouched tensors reach it.</param>
-/// <param name="LowerBoundBytes">See <see cref="LowerBound"/>.</param>
+/// <param name="LargestOperatorBytes">See <see cref="LargestOperator"/>.</param>
 /// <param name="BeforeFirstOperatorBytes">Bytes alive before the first operator runs: the graph
 /// inputs and tensors nobody writes (the same in every order).</param>
 /// <param name="PeakTensors">Activation ids alive at the peak step, largest first.</param>
-public sealed record MemoryProfile(IReadOnlyList<OperatorMemory> Rows, long PeakBytes, int PeakStep, long LowerBoundBytes,
+public sealed record MemoryProfile(IReadOnlyList<OperatorMemory> Rows, long PeakBytes, int PeakStep, long LargestOperatorBytes,
     long BeforeFirstOperatorBytes = 0, IReadOnlyList<int>? PeakTensors = null)
 {
     /// <summary>Computes the profile; rows are in execution order.</summary>
@@ -44,12 +45,12 @@ public sealed record MemoryProfile(IReadOnlyList<OperatorMemory> Rows, long Peak
         }
         var peakTensors = Enumerable.Range(0, problem.TensorCount).Where(t => live.IsLiveAt(t, peakStep))
             .OrderByDescending(t => problem.Size[t]).ThenBy(t => t).ToArray();
-        return new MemoryProfile(rows, peak, peakStep, LowerBound(problem), before, peakTensors);
+        return new MemoryProfile(rows, peak, peakStep, LargestOperator(problem), before, peakTensors);
     }
 
     /// <summary>No order can go below this: the largest inputs-plus-outputs of a single operator,
     /// or <see cref="OrderIndependentBytes"/> when that is more.</summary>
-    public static long LowerBound(MemoryProblem problem)
+    public static long LargestOperator(MemoryProblem problem)
     {
         long bound = OrderIndependentBytes(problem);
         for (int op = 0; op < problem.OperatorCount; op++)

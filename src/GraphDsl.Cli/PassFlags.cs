@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GraphDsl.Passes;
 using GraphDsl.Pipeline;
 
 namespace GraphDsl.Cli;
@@ -15,10 +16,20 @@ public sealed class PassFlags(string passName)
 {
     private readonly List<(Option Flag, string Key, Func<ParseResult, object?> Value)> _flags = new();
 
-    /// <summary>A flag <c>--KEY</c> for the pass option <paramref name="key"/>.</summary>
-    public Option<T?> Add<T>(string key, string description) where T : struct
+    /// <summary>A flag <c>--KEY</c> for the pass option <paramref name="key"/>; <paramref name="rule"/>
+    /// (the pass option's own <see cref="OptionRules"/> rule) refuses a bad value with a one-line error
+    /// naming the flag, before the model is read.</summary>
+    public Option<T?> Add<T>(string key, string description, Func<object, string?>? rule = null) where T : struct
     {
         var flag = new Option<T?>("--" + key) { Description = description + " Default: the '" + passName + "' pass's (see graphdsl passes)." };
+        if (rule is not null)
+            flag.Validators.Add(result =>
+            {
+                // A value of the wrong type is the parser's error already (and cannot be read here).
+                if (result.Tokens.Count != 1 || !PassOptionTypes.TryParse(typeof(T), result.Tokens[0].Value, out var value)) return;
+                if (rule(value) is { } why)
+                    result.AddError($"--{key} {Convert.ToString(value, CultureInfo.InvariantCulture)} is refused: it {why}.");
+            });
         _flags.Add((flag, key, p => p.GetValue(flag)));
         return flag;
     }

@@ -44,11 +44,12 @@ public sealed class PipelineRunner
     /// <param name="label">Names this run in progress lines when a command runs more than one
     /// pipeline (<c>optimize</c> plans the stored order first), so pass counters are not confused.</param>
     public PipelineRun? Run(Model model, ModelSource? source, string pipelineText, ArtifactBuffer artifacts,
-        Action<string>? printPipeline = null, IEnumerable<string>? established = null, string? label = null)
+        Action<string>? printPipeline = null, IEnumerable<string>? established = null, string? label = null,
+        IReadOnlyList<(string Capability, string Why)>? goals = null)
     {
         var setup = new DiagnosticBag();
         var catalog = _catalog ??= LoadCatalog(setup);
-        var passes = PipelineBinder.Bind(pipelineText, catalog, setup, established);
+        var passes = PipelineBinder.Bind(pipelineText, catalog, setup, established, goals);
         var printer = new DiagnosticPrinter(Console.Error);
         // A broken plugin is reported but does not stop a pipeline that does not use it; a plugin
         // folder the user named that does not exist does (it is a typo, not a broken plugin).

@@ -25,6 +25,7 @@ internal sealed class OnnxGraphBuilder
     };
 
     private readonly List<string> _assumedDims = [];
+    private readonly List<string> _setDims = [];
     private readonly ModelProto _model;
     private readonly string _path;
     private readonly OnnxImportOptions _options;
@@ -83,8 +84,10 @@ internal sealed class OnnxGraphBuilder
             Origin = Where("graph"),
             // Sizes taken for dynamic dims travel with the graph, so the JSON, the C header and
             // the report say under which assumption their figures hold (not only stderr).
-            Attributes = _assumedDims.Count == 0 ? AttributeMap.Empty
-                : AttributeMap.From(("assumed_dims", new AttributeValue.List(_assumedDims.Select(a => (AttributeValue)a).ToEquatableArray()))),
+            Attributes = AttributeMap.From(new[] { (WellKnownAttributes.AssumedDims, _assumedDims), (WellKnownAttributes.SetDims, _setDims) }
+                .Where(a => a.Item2.Count > 0)
+                .Select(a => (a.Item1, (AttributeValue)new AttributeValue.List(a.Item2.Select(d => (AttributeValue)d).ToEquatableArray())))
+                .ToArray()),
         };
         // A --dim for a name the model does not have is a typo, not a no-op.
         foreach (var name in _options.DimValues.Keys.Where(n => !_dimParams.Contains(n)).Order(StringComparer.Ordinal))
@@ -181,7 +184,11 @@ internal sealed class OnnxGraphBuilder
             var d = tt.Shape.Dim[i];
             if (d.HasDimParam) _dimParams.Add(d.DimParam);
             if (d.HasDimValue && d.DimValue >= 0) dims[i] = d.DimValue;
-            else if (d.HasDimParam && _options.DimValues.TryGetValue(d.DimParam, out var v)) dims[i] = v;
+            else if (d.HasDimParam && _options.DimValues.TryGetValue(d.DimParam, out var v))
+            {
+                dims[i] = v;
+                if (defaultDynamic) _setDims.Add(string.Create(CultureInfo.InvariantCulture, $"{vi.Name} dim {i} ('{d.DimParam}') = {v}"));
+            }
             else if (defaultDynamic)
             {
                 var symbol = d.HasDimParam ? d.DimParam : "?";

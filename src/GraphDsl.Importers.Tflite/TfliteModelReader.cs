@@ -359,7 +359,7 @@ internal sealed class TfliteModelReader
         var outputs = OperandList(op.Vector(F.Operator.Outputs, 4), names, "outputs");
 
         var attributes = new List<(string, AttributeValue)> { ("version", (long)code.Version) };
-        if (code.CustomCode is not null) attributes.Add(("custom_code", code.CustomCode));
+        if (code.CustomCode is not null) attributes.Add((WellKnownAttributes.CustomCode, code.CustomCode));
         ReadBuiltinOptions(op, attributes);
         if (op.Vector(F.Operator.CustomOptions, 1) is { } custom) attributes.Add(("custom_options", new AttributeValue.Bytes(custom.ToBytes())));
         if (op.UInt8(F.Operator.CustomOptionsFormat) is var format and not 0) attributes.Add(("custom_options_format", (long)format));

@@ -27,6 +27,22 @@ public sealed record Operator(string OpType, EquatableArray<string?> Inputs, Equ
 
     public Origin Origin { get; init; }
 
+    /// <summary>The <c>custom_code</c> of a TFLite <c>CUSTOM</c> operator, else null.</summary>
+    public string? CustomCode => Attributes[WellKnownAttributes.CustomCode] is AttributeValue.Str s ? s.Value : null;
+
+    /// <summary>The type as a user knows it: <c>CUSTOM(Convolution2DTransposeBias)</c> for a custom
+    /// operator (as Netron names the node by its custom code), else <see cref="OpType"/>.</summary>
+    public string DisplayType => CustomCode is { } code ? $"{OpType}({code})" : OpType;
+
+    /// <summary>The operator's own name (ONNX node name), else its first output tensor: TFLite
+    /// operators have no names, and the output tensor is what Netron lists under the node and
+    /// finds with its search box.</summary>
+    public string DisplayName => Name ?? PresentOutputs.FirstOrDefault() ?? "";
+
+    /// <summary><c>#12 CONV_2D 'name'</c>: index in the graph's stored operator list (for TFLite,
+    /// the index in the subgraph's operators, Netron's node order), type and display name.</summary>
+    public string Label(int index) => DisplayName.Length == 0 ? $"#{index} {DisplayType}" : $"#{index} {DisplayType} '{DisplayName}'";
+
     public IEnumerable<string> PresentInputs => Inputs.Where(i => i is not null)!;
 
     public IEnumerable<string> PresentOutputs => Outputs.Where(o => o is not null)!;

@@ -14,7 +14,7 @@ public static class WellKnownAnnotations
     public const string Memory = "memory";
 
     /// <summary>On the main graph: the TMM summary of the current order
-    /// (<c>@tmm(peak_bytes=.., peak_step=.., peak_operator=.., lower_bound_bytes=.., view=..)</c>).</summary>
+    /// (<c>@tmm(peak_bytes=.., peak_step=.., peak_operator=.., largest_operator_bytes=.., view=..)</c>).</summary>
     public const string Tmm = "tmm";
 
     /// <summary>On a tensor: it shares the bytes of another tensor (<c>@alias(of="x", offset=0, reason="view")</c>).</summary>

@@ -1,3 +1,4 @@
+using GraphDsl.Analysis;
 using GraphDsl.Analysis.Annotations;
 using System.Globalization;
 using System.Text;
@@ -29,6 +30,17 @@ public static class CHeaderEmitter
         if (OptimizationSummary.AssumedDimsOf(plan.Graph) is { Count: > 0 } assumed)
             sb.Append("/* Planned for dynamic dimensions taken as: ").Append(CIdentifier.Comment(string.Join(", ", assumed)))
               .Append(".\n   Other sizes need another plan (graphdsl ... --dim NAME=N). */\n");
+        if (OptimizationSummary.SetDimsOf(plan.Graph) is { Count: > 0 } set)
+            sb.Append("/* Planned for dynamic dimensions set with --dim: ").Append(CIdentifier.Comment(string.Join(", ", set)))
+              .Append(".\n   Other sizes need another plan. */\n");
+        // The two bounds are named apart: the order search's proven minimum peak over all orders, and
+        // the largest single-operator footprint (inputs + outputs of one operator).
+        var peak = MemoryProfile.Compute(plan.Problem, plan.Order).PeakBytes;
+        sb.Append("/* Execution order: peak ").Append(peak).Append(" B of live activations");
+        if (OrderSearchAnnotation.Read(graph) is { } search)
+            sb.Append(search.ProvenOptimal ? "; proven optimal, minimum peak over all orders " : "; not proven optimal, proven lower bound ")
+              .Append(search.ProvenLowerBoundBytes).Append(" B");
+        sb.Append("; largest single-operator footprint ").Append(MemoryProfile.LargestOperator(plan.Problem)).Append(" B. */\n");
         var tflm = ArenaAnnotation.Tflm(graph);
         if (tflm is { ArenaBytes: { } total, PersistentBytes: { } tail })
         {
@@ -79,12 +91,8 @@ public static class CHeaderEmitter
           .Append(" * node's position among the nodes kept as operators (Constant nodes and nodes folded into\n")
           .Append(" * constants are not counted).\n")
           .Append(" *   static const uint16_t schedule[] = ").Append(prefix).Append("_SCHEDULE_INIT; */\n");
-        Table(sb, prefix + "_SCHEDULE_INIT", plan.Order.Select(op =>
-        {
-            var o = graph.Operators[op];
-            var label = o.Name is null ? o.OpType : $"{o.OpType} '{o.Name}'";
-            return ((long)op, (string?)label);
-        }));
+        // Labelled as every report labels operators (TFLite ones by their first output, as Netron lists them).
+        Table(sb, prefix + "_SCHEDULE_INIT", plan.Order.Select(op => ((long)op, (string?)graph.Operators[op].Label(op))));
         sb.Append("\n#endif /* ").Append(guard).Append(" */\n");
         return sb.ToString();
     }

@@ -11,7 +11,9 @@ namespace GraphDsl.Lowering;
 /// <summary>Before and after of one optimization run: the model as stored, and as planned by the
 /// pipeline. This is what <c>graphdsl optimize</c> prints and what <c>--json</c> writes.</summary>
 /// <param name="Model">How the model is named to the user (a file name, or the embedded default).</param>
-/// <param name="LowerBoundBytes">No order needs less: the largest inputs-plus-outputs of one operator.</param>
+/// <param name="LargestOperatorBytes">Largest single-operator footprint: the largest inputs-plus-outputs
+/// of one operator, which no order avoids (not the order search's proven bound, see
+/// <see cref="ProvenLowerBoundBytes"/>; in-place reuse can place the arena below it).</param>
 /// <param name="OrderProvenOptimal">True when the order search proved no order has a lower peak.</param>
 /// <param name="SearchMs">Time the order search took, when it reported it.</param>
 /// <param name="AssumedDims">Sizes the importer took for dynamic dimensions (<c>x dim 2 ('h') = 1</c>):
@@ -20,7 +22,7 @@ public sealed record OptimizationSummary(
     string Model,
     int Operators,
     int ActivationTensors,
-    long LowerBoundBytes,
+    long LargestOperatorBytes,
     MemoryFigures Stored,
     MemoryFigures Optimized,
     bool? OrderProvenOptimal,
@@ -28,10 +30,18 @@ public sealed record OptimizationSummary(
     IReadOnlyList<string>? AssumedDims = null)
 {
     /// <summary>The <c>assumed_dims</c> attribute an importer put on the graph (dynamic dims it sized).</summary>
-    public static IReadOnlyList<string> AssumedDimsOf(Graph graph) =>
-        graph.Attributes["assumed_dims"] is AttributeValue.List list
+    public static IReadOnlyList<string> AssumedDimsOf(Graph graph) => Strings(graph, WellKnownAttributes.AssumedDims);
+
+    /// <summary>The <c>set_dims</c> attribute an importer put on the graph (dynamic dims the user sized with --dim).</summary>
+    public static IReadOnlyList<string> SetDimsOf(Graph graph) => Strings(graph, WellKnownAttributes.SetDims);
+
+    private static IReadOnlyList<string> Strings(Graph graph, string attribute) =>
+        graph.Attributes[attribute] is AttributeValue.List list
             ? list.Items.OfType<AttributeValue.Str>().Select(s => s.Value).ToArray()
             : [];
+
+    /// <summary>Dynamic dimensions the user sized with <c>--dim</c>: the figures hold for these sizes.</summary>
+    public IReadOnlyList<string> SetDims { get; init; } = [];
 
     /// <summary>Reads the figures from two planned copies of the main graph: <paramref name="stored"/>
     /// with an arena plan for the stored order, <paramref name="optimized"/> with <c>@order</c>,
@@ -40,15 +50,16 @@ public sealed record OptimizationSummary(
     public static OptimizationSummary Compute(string model, Graph stored, LoweringPlan optimized)
     {
         var problem = MemoryProblem.Create(stored);
-        var storedPeak = MemoryProfile.Compute(problem, ExecutionOrder.Stored(stored)).PeakBytes;
-        var optimizedPeak = MemoryProfile.Compute(optimized.Problem, optimized.Order).PeakBytes;
+        var storedProfile = MemoryProfile.Compute(problem, ExecutionOrder.Stored(stored));
+        var optimizedProfile = MemoryProfile.Compute(optimized.Problem, optimized.Order);
+        long storedPeak = storedProfile.PeakBytes, optimizedPeak = optimizedProfile.PeakBytes;
         var search = OrderSearchAnnotation.Read(optimized.Graph);
         var tflm = ArenaAnnotation.Tflm(optimized.Graph);
         return new OptimizationSummary(
             model,
             stored.Operators.Count,
             problem.TensorCount,
-            MemoryProfile.LowerBound(problem),
+            MemoryProfile.LargestOperator(problem),
             // Stored: TFLM's own plan of the input, as the planner recorded it beside the written one.
             new MemoryFigures(storedPeak, ArenaBytes(stored), ArenaAnnotation.TflmGreedyArenaBytes(stored))
             {
@@ -65,8 +76,35 @@ public sealed record OptimizationSummary(
             AssumedDimsOf(stored))
         {
             Tflm = tflm,
+            ProvenLowerBoundBytes = search?.ProvenLowerBoundBytes,
+            SetDims = SetDimsOf(stored),
+            StoredPeakTensors = LiveTensor.AtPeak(problem, storedProfile),
+            OptimizedPeakTensors = LiveTensor.AtPeak(optimized.Problem, optimizedProfile),
+            Moves = OperatorMove.Of(optimized.Graph, optimized.Order),
         };
     }
+
+    /// <summary>The order search's proven minimum peak over all orders (equal to the optimized peak
+    /// when the order is proven optimal), when the search ran.</summary>
+    public long? ProvenLowerBoundBytes { get; init; }
+
+    /// <summary>The line under the table: whether the order is proven optimal, with the proven minimum.</summary>
+    public string? OrderLine() => (OrderProvenOptimal, ProvenLowerBoundBytes) switch
+    {
+        (true, { } bound) => string.Create(CultureInfo.InvariantCulture, $"order: proven optimal, minimum peak over all orders {bound:N0} B (proven lower bound)"),
+        (false, { } bound) => string.Create(CultureInfo.InvariantCulture,
+            $"order: best found, not proven optimal: peak {Optimized.PeakBytes:N0} B, proven lower bound {bound:N0} B (gap {Optimized.PeakBytes - bound:N0} B)"),
+        _ => null,
+    };
+
+    /// <summary>Activations alive at the stored order's peak, largest first.</summary>
+    public IReadOnlyList<LiveTensor> StoredPeakTensors { get; init; } = [];
+
+    /// <summary>Activations alive at the optimized order's peak, largest first.</summary>
+    public IReadOnlyList<LiveTensor> OptimizedPeakTensors { get; init; } = [];
+
+    /// <summary>Operators the optimized order runs out of their stored sequence (see <see cref="MovedOperator"/>).</summary>
+    public IReadOnlyList<OperatorMove> Moves { get; init; } = [];
 
     /// <summary>TFLM's figures for the written model (what it carries, notes, estimates, commit), when planned.</summary>
     public TflmArenaSummary? Tflm { get; init; }
@@ -107,8 +145,14 @@ public sealed record OptimizationSummary(
                 ? new JsonObject { ["activation_bytes"] = activations, ["scratch_bytes"] = scratch, ["persistent_bytes"] = persistent }
                 : null,
         };
+        static JsonArray Tensors(IReadOnlyList<LiveTensor> tensors) =>
+            new(tensors.Select(t => (JsonNode)new JsonObject { ["name"] = t.Name, ["bytes"] = t.Bytes }).ToArray());
+        var stored = Figures(Stored);
+        stored["peak_tensors"] = Tensors(StoredPeakTensors);
         var optimized = Figures(Optimized);
+        optimized["peak_tensors"] = Tensors(OptimizedPeakTensors);
         optimized["order_proven_optimal"] = OrderProvenOptimal;
+        optimized["proven_lower_bound_bytes"] = ProvenLowerBoundBytes;
         optimized["search_ms"] = SearchMs;
         if (Tflm is { } t)
         {
@@ -122,10 +166,15 @@ public sealed record OptimizationSummary(
             ["tflm_commit"] = Tflm?.Commit,
             ["operators"] = Operators,
             ["activation_tensors"] = ActivationTensors,
-            ["lower_bound_bytes"] = LowerBoundBytes,
+            ["largest_operator_bytes"] = LargestOperatorBytes,
             ["assumed_dims"] = new JsonArray((AssumedDims ?? []).Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
-            ["stored"] = Figures(Stored),
+            ["set_dims"] = new JsonArray(SetDims.Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
+            ["stored"] = stored,
             ["optimized"] = optimized,
+            ["moved_operators"] = new JsonArray(Moves.Select(m => (JsonNode)new JsonObject
+            {
+                ["operator"] = m.Operator, ["type"] = m.Type, ["name"] = m.Name, ["from"] = m.Operator, ["to"] = m.Step,
+            }).ToArray()),
             ["saved"] = new JsonObject
             {
                 ["peak_bytes"] = Stored.PeakBytes - Optimized.PeakBytes,
@@ -159,7 +208,7 @@ public sealed record OptimizationSummary(
                 $"{label,-24}{before,14:N0}{after,14:N0}{before - after,14:N0}{Percent(before, after),8:F1}%\n");
         // Not the order search's proven optimum: the largest inputs+outputs of one operator, which
         // no order avoids (in-place reuse can still place the arena below it).
-        sb.Append(CultureInfo.InvariantCulture, $"{"largest operator in+out",-24}{"",14}{LowerBoundBytes,14:N0}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"{"largest single operator",-24}{"",14}{LargestOperatorBytes,14:N0}\n");
         if (Optimized.TflmArenaBytes is { } arena && Optimized.TflmBreakdown is var (act, scr, persistent))
             sb.Append(CultureInfo.InvariantCulture,
                 $"kTensorArenaSize {arena:N0} B for the written model (TFLM {Tflm?.Commit}): head {Optimized.TflmHeadBytes:N0} = activations {act:N0} + scratch {scr:N0}, persistent {persistent:N0}\n");
@@ -168,5 +217,39 @@ public sealed record OptimizationSummary(
         return sb.ToString();
     }
 
+    /// <summary>The lines <c>graphdsl optimize</c> prints under the table: the tensors alive at each
+    /// peak and the operators that moved (at most <paramref name="maxMoves"/>, the report lists all).</summary>
+    public string ToDetails(int maxMoves = 10)
+    {
+        var sb = new StringBuilder();
+        if (StoredPeakTensors.Count > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"live at the peak, before: {LiveTensor.Describe(StoredPeakTensors)}\n");
+        if (OptimizedPeakTensors.Count > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"live at the peak, after:  {LiveTensor.Describe(OptimizedPeakTensors)}\n");
+        if (Moves.Count == 0)
+        {
+            sb.Append("moved operators: none (stored order kept)\n");
+            return sb.ToString();
+        }
+        sb.Append(CultureInfo.InvariantCulture, $"moved operators ({Moves.Count} of {Operators}; stored position -> step):\n");
+        foreach (var m in Moves.Take(maxMoves))
+            sb.Append(CultureInfo.InvariantCulture, $"  {m.Label} {m.Operator} -> {m.Step}\n");
+        if (Moves.Count > maxMoves) sb.Append(CultureInfo.InvariantCulture, $"  ... and {Moves.Count - maxMoves} more (--json or --report list every one)\n");
+        return sb.ToString();
+    }
+
     private static double Percent(long before, long after) => before == 0 ? 0 : 100.0 * (before - after) / before;
+}
+
+/// <summary>An operator the optimized order moved (see <see cref="MovedOperator"/>), named for the
+/// user: stored position <paramref name="Operator"/>, new step <paramref name="Step"/>, and its
+/// <see cref="Ir.Operator.Label"/> (<c>#12 CONV_2D 'name'</c>).</summary>
+public sealed record OperatorMove(int Operator, int Step, string Type, string Name, string Label)
+{
+    public static IReadOnlyList<OperatorMove> Of(Graph graph, IReadOnlyList<int> order) =>
+        MovedOperator.Of(order).Select(m =>
+        {
+            var op = graph.Operators[m.Operator];
+            return new OperatorMove(m.Operator, m.Step, op.DisplayType, op.DisplayName, op.Label(m.Operator));
+        }).ToArray();
 }

@@ -10,15 +10,18 @@ namespace GraphDsl.Pipeline;
 public static class PipelineBinder
 {
     /// <summary>Parses and binds pipeline text; null when anything is wrong.</summary>
+    /// <param name="goals">Capabilities the command needs when the pipeline ends (<c>optimize</c>
+    /// reads an order and a verified arena plan); one the pipeline leaves unprovided is GD3016,
+    /// naming the passes that provide it, before any pass runs.</param>
     public static IReadOnlyList<ScheduledPass>? Bind(string pipelineText, PassCatalog catalog, DiagnosticBag diagnostics,
-        IEnumerable<string>? initialCapabilities = null)
+        IEnumerable<string>? initialCapabilities = null, IReadOnlyList<(string Capability, string Why)>? goals = null)
     {
         var steps = PipelineText.Parse(pipelineText, diagnostics);
-        return steps is null ? null : Bind(steps, catalog, diagnostics, initialCapabilities);
+        return steps is null ? null : Bind(steps, catalog, diagnostics, initialCapabilities, goals);
     }
 
     public static IReadOnlyList<ScheduledPass>? Bind(IReadOnlyList<PipelineStep> steps, PassCatalog catalog,
-        DiagnosticBag diagnostics, IEnumerable<string>? initialCapabilities = null)
+        DiagnosticBag diagnostics, IEnumerable<string>? initialCapabilities = null, IReadOnlyList<(string Capability, string Why)>? goals = null)
     {
         var known = string.Join(", ", catalog.Names);
         if (steps.Count == 0)
@@ -74,6 +77,15 @@ public static class PipelineBinder
             }
             if (options is not null) scheduled.Add(new ScheduledPass(registration, options));
         }
+        foreach (var (goal, why) in goals ?? [])
+        {
+            if (provided.Contains(goal)) continue;
+            var providers = catalog.Passes.Where(p => p.Descriptor.Provides.Contains(goal)).Select(p => $"'{p.Name}'").ToList();
+            diagnostics.Report(PipelineDiagnostics.MissingGoal, At(0), PipelineText.Print(steps), goal, why,
+                withdrawnBy.TryGetValue(goal, out var staleBy) ? $" ('{staleBy}' made it stale)" : "",
+                providers.Count == 0 ? "no known pass provides it" : $"add {string.Join(" or ", providers)}");
+            ok = false;
+        }
         return ok ? scheduled : null;
     }
 
@@ -125,6 +137,12 @@ public static class PipelineBinder
             if (!PassOptionTypes.TryParse(option.ValueType, text, out var value))
             {
                 diagnostics.Report(PipelineDiagnostics.BadOptionValue, At(step.Offset), step.PassName, key, text, PassOptionTypes.Describe(option.ValueType));
+                ok = false;
+                continue;
+            }
+            if (option.Rule?.Invoke(value) is { } why)
+            {
+                diagnostics.Report(PipelineDiagnostics.RefusedOptionValue, At(step.Offset), step.PassName, key, text, why);
                 ok = false;
                 continue;
             }

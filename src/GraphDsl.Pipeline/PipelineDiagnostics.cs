@@ -11,6 +11,8 @@ public static class PipelineDiagnostics
     public static readonly DiagnosticDescriptor UnknownOption = new("GD3003", Severity.Error, "pass '{0}' has no option '{1}'; its options: {2}");
     public static readonly DiagnosticDescriptor BadOptionValue = new("GD3004", Severity.Error, "pass '{0}' option '{1}': '{2}' is not a valid {3}");
     public static readonly DiagnosticDescriptor MissingRequirement = new("GD3005", Severity.Error, "pass '{0}' requires '{1}', which no earlier pass provides; {2}");
+    public static readonly DiagnosticDescriptor RefusedOptionValue = new("GD3015", Severity.Error, "pass '{0}' option '{1}': {2} is refused: it {3}");
+    public static readonly DiagnosticDescriptor MissingGoal = new("GD3016", Severity.Error, "the pipeline '{0}' does not provide '{1}'{3}: {2}; {4} (default pipeline: " + OptimizePipelines.Default + ")");
     public static readonly DiagnosticDescriptor DuplicateOption = new("GD3006", Severity.Error, "pass '{0}' option '{1}' is given twice");
     public static readonly DiagnosticDescriptor ChangedWithoutNewInstance = new("GD3007", Severity.Error, "pass '{0}' ({1}) broke the contract: {2}");
     public static readonly DiagnosticDescriptor VerificationFailed = new("GD3008", Severity.Error, "the IR is invalid after pass '{0}': {1}");

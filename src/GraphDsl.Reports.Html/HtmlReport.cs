@@ -27,11 +27,7 @@ public static class HtmlReport
         var storedPlan = stored.Tensors.Any(t => t.Annotations.ContainsKey(WellKnownAnnotations.Arena))
             ? LoweringPlan.TryRead(stored, null, new DiagnosticBag(), storedOrder: true)
             : null;
-        string Label(int op)
-        {
-            var o = stored.Operators[op];
-            return o.Name is null ? $"#{op} {o.OpType}" : $"#{op} {o.OpType} '{o.Name}'";
-        }
+        string Label(int op) => stored.Operators[op].Label(op);
 
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -45,8 +41,10 @@ public static class HtmlReport
         Fact(sb, "activation tensors", Num(summary.ActivationTensors));
         if (summary.AssumedDims is { Count: > 0 } assumed)
             Fact(sb, "dynamic dimensions taken as (figures hold for these sizes only; set with --dim NAME=N)", string.Join(", ", assumed));
-        Fact(sb, "lower bound (largest single operator)", Num(summary.LowerBoundBytes) + " B");
-        if (summary.OrderProvenOptimal is { } proven) Fact(sb, "order proven optimal", proven ? "yes" : "no");
+        if (summary.SetDims.Count > 0)
+            Fact(sb, "dynamic dimensions set with --dim (figures hold for these sizes only)", string.Join(", ", summary.SetDims));
+        Fact(sb, "largest single-operator footprint (inputs + outputs of one operator)", Num(summary.LargestOperatorBytes) + " B");
+        if (summary.OrderLine() is { } orderLine) Fact(sb, "order", orderLine["order: ".Length..]);
         if (summary.SearchMs is { } ms) Fact(sb, "order search time", ms.ToString("0.#", CultureInfo.InvariantCulture) + " ms");
         sb.Append("</table>\n");
 
@@ -71,9 +69,22 @@ public static class HtmlReport
         long memMax = Math.Max(before.PeakBytes, after.PeakBytes);
         sb.Append("<h2>Memory per operator</h2><p class=\"legend\"><span class=\"sw other\"></span>other live tensors ")
           .Append("<span class=\"sw in\"></span>inputs <span class=\"sw out\"></span>outputs ")
-          .Append("<span class=\"sw peakc\"></span>peak <span class=\"sw boundc\"></span>lower bound</p>\n");
+          .Append("<span class=\"sw peakc\"></span>peak <span class=\"sw boundc\"></span>largest single-operator footprint</p>\n");
         sb.Append("<h3>Before: stored order</h3>").Append(MemoryPerStep(before, memMax, "memory per step, stored order", Label)).Append('\n');
         sb.Append("<h3>After: optimized order</h3>").Append(MemoryPerStep(after, memMax, "memory per step, optimized order", Label)).Append('\n');
+        PeakTensors(sb, "Live at the peak, before", before.PeakStep, summary.StoredPeakTensors, stored);
+        PeakTensors(sb, "Live at the peak, after", after.PeakStep, summary.OptimizedPeakTensors, stored);
+
+        sb.Append("<h2>Moved operators</h2>");
+        if (summary.Moves.Count == 0) sb.Append("<p>None: the stored order is kept.</p>\n");
+        else
+        {
+            sb.Append("<p>The fewest operators whose moves give the new order; every other operator keeps its stored relative order.</p>")
+              .Append("<table class=\"schedule\"><tr><th>operator</th><th>stored position</th><th>new step</th></tr>");
+            foreach (var m in summary.Moves)
+                sb.Append("<tr><td>").Append(Esc(m.Label)).Append("</td><td>").Append(m.Operator).Append("</td><td>").Append(m.Step).Append("</td></tr>");
+            sb.Append("</table>\n");
+        }
 
         long arenaMax = Math.Max(optimized.ArenaBytes, storedPlan?.ArenaBytes ?? 0);
         sb.Append("<h2>Arena layout</h2><p class=\"legend\">Each rectangle is a tensor: across, the steps during which it is alive; up, its bytes in the arena.</p>\n");
@@ -81,16 +92,34 @@ public static class HtmlReport
             sb.Append("<h3>Before: stored order</h3>").Append(ArenaLayout(storedPlan, arenaMax, "arena layout, stored order")).Append('\n');
         sb.Append("<h3>After: optimized order</h3>").Append(ArenaLayout(optimized, arenaMax, "arena layout, optimized order")).Append('\n');
 
-        sb.Append("<h2>Schedule</h2><table class=\"schedule\"><tr><th>step</th><th>operator</th><th>type</th><th>name</th><th>live bytes</th></tr>");
+        // TFLite operators have no names: the name column shows the first output tensor, as Netron lists it.
+        sb.Append("<h2>Schedule</h2><table class=\"schedule\"><tr><th>step</th><th>operator (stored position)</th><th>type</th><th>name</th><th>moved</th><th>live bytes</th></tr>");
+        var moved = summary.Moves.Select(m => m.Operator).ToHashSet();
         foreach (var row in after.Rows)
         {
             var o = optimized.Graph.Operators[row.Operator];
             sb.Append("<tr").Append(row.Step == after.PeakStep ? " class=\"peakrow\"" : "").Append("><td>").Append(row.Step)
-              .Append("</td><td>").Append(row.Operator).Append("</td><td>").Append(Esc(o.OpType))
-              .Append("</td><td>").Append(Esc(o.Name ?? "")).Append("</td><td>").Append(Num(row.TotalBytes)).Append("</td></tr>");
+              .Append("</td><td>").Append(row.Operator).Append("</td><td>").Append(Esc(o.DisplayType))
+              .Append("</td><td>").Append(Esc(o.DisplayName)).Append("</td><td>")
+              .Append(moved.Contains(row.Operator) ? $"{row.Operator} &rarr; {row.Step}" : "")
+              .Append("</td><td>").Append(Num(row.TotalBytes)).Append("</td></tr>");
         }
         sb.Append("</table>\n<p class=\"foot\">Generated by graphdsl optimize.</p></body></html>\n");
         return sb.ToString();
+    }
+
+    /// <summary>The tensors alive at a peak, largest first, with the operator that writes each.</summary>
+    private static void PeakTensors(StringBuilder sb, string title, int step, IReadOnlyList<LiveTensor> tensors, Graph graph)
+    {
+        if (tensors.Count == 0) return;
+        sb.Append("<h3>").Append(Esc(title)).Append(" (step ").Append(step).Append(")</h3><table class=\"schedule peak\"><tr><th>tensor</th><th>bytes</th><th>written by</th></tr>");
+        foreach (var t in tensors)
+        {
+            int producer = graph.ProducerOf(t.Name);
+            sb.Append("<tr><td>").Append(Esc(t.Name)).Append("</td><td>").Append(Num(t.Bytes)).Append("</td><td>")
+              .Append(Esc(producer < 0 ? "graph input" : graph.Operators[producer].Label(producer))).Append("</td></tr>");
+        }
+        sb.Append("</table>\n");
     }
 
     private static void Fact(StringBuilder sb, string name, string value) =>
@@ -123,6 +152,7 @@ public static class HtmlReport
         .legend { font-size: 12px; } .sw { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; vertical-align: middle; }
         .sw.other { background: #b8c7d9; } .sw.in { background: #5b8fc7; } .sw.out { background: #f0a04b; }
         .sw.peakc { background: #d62728; } .sw.boundc { background: #2ca02c; }
+        text.tname { font-size: 10px; fill: #111; pointer-events: none; }
         .foot { color: #888; font-size: 11px; margin-top: 24px; }
         """;
 }

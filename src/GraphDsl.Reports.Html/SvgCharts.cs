@@ -14,7 +14,7 @@ internal static class SvgCharts
     private const int Left = 80, Right = 20, Top = 20, Bottom = 40;
 
     /// <summary>Activation bytes alive at each step (inputs, outputs, everything else stacked),
-    /// with the peak marked and the lower bound drawn as a dashed line. Both charts of a report
+    /// with the peak marked and the largest single-operator footprint drawn as a dashed line. Both charts of a report
     /// share <paramref name="yMax"/> so that they compare at a glance.</summary>
     public static string MemoryPerStep(MemoryProfile profile, long yMax, string title, Func<int, string> operatorLabel)
     {
@@ -43,10 +43,10 @@ internal static class SvgCharts
             $"<line class=\"peak\" x1=\"{Left}\" x2=\"{Left + plotW}\" y1=\"{peakY:F2}\" y2=\"{peakY:F2}\"/>" +
             $"<circle class=\"peakdot\" cx=\"{peakX:F2}\" cy=\"{peakY:F2}\" r=\"5\"/>" +
             $"<text class=\"peaklabel\" x=\"{Math.Min(peakX + 8, Left + plotW - 260):F2}\" y=\"{Math.Max(Top + 12, peakY - 8):F2}\">peak {profile.PeakBytes:N0} B at step {profile.PeakStep}</text>");
-        double lb = Y(profile.LowerBoundBytes);
+        double lb = Y(profile.LargestOperatorBytes);
         sb.Append(CultureInfo.InvariantCulture,
             $"<line class=\"bound\" x1=\"{Left}\" x2=\"{Left + plotW}\" y1=\"{lb:F2}\" y2=\"{lb:F2}\"/>" +
-            $"<text class=\"boundlabel\" x=\"{Left + 6}\" y=\"{lb + 14:F2}\">lower bound {profile.LowerBoundBytes:N0} B</text>");
+            $"<text class=\"boundlabel\" x=\"{Left + 6}\" y=\"{lb + 14:F2}\">largest single operator {profile.LargestOperatorBytes:N0} B</text>");
         return Close(sb);
     }
 
@@ -67,16 +67,34 @@ internal static class SvgCharts
         {
             double x = Left + (p.First - from) * stepW, w = Math.Max(1, (p.Last - p.First + 1) * stepW);
             double y = Y(p.End), h = Math.Max(1, Y(p.Offset) - Y(p.End));
+            int producer = plan.Graph.ProducerOf(p.Name);
             var tip = $"{p.Name}\noffset {p.Offset:N0}, size {p.Size:N0} B, steps {p.First}..{p.Last}" +
+                      (producer < 0 ? "\ngraph input" : $"\nwritten by {plan.Graph.Operators[producer].Label(producer)}") +
                       (p.AliasOf is null ? "" : $"\nshares the bytes of {p.AliasOf}");
             sb.Append(CultureInfo.InvariantCulture,
                 $"<rect class=\"tensor\" style=\"fill:{Color(p.Name)}\" x=\"{x:F2}\" y=\"{y:F2}\" width=\"{w:F2}\" height=\"{h:F2}\"><title>{Esc(tip)}</title></rect>");
+            // The tensor's name on its rectangle where it fits (the tooltip names the operator that writes it).
+            if (FitLabel(p.Name, w, h) is { } text)
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"<text class=\"tname\" x=\"{x + 2:F2}\" y=\"{y + h / 2 + 3.5:F2}\">{Esc(text)}</text>");
         }
         double top = Y(plan.ArenaBytes);
         sb.Append(CultureInfo.InvariantCulture,
             $"<line class=\"peak\" x1=\"{Left}\" x2=\"{Left + plotW}\" y1=\"{top:F2}\" y2=\"{top:F2}\"/>" +
             $"<text class=\"peaklabel\" x=\"{Left + plotW - 260}\" y=\"{Math.Max(Top + 12, top - 6):F2}\">arena {plan.ArenaBytes:N0} B</text>");
         return Close(sb);
+    }
+
+    /// <summary>Width of one character of a rectangle's label at 10 px (an upper estimate).</summary>
+    private const double LabelCharWidth = 6.2;
+
+    /// <summary>The label shown on a rectangle <paramref name="w"/> x <paramref name="h"/> px: the
+    /// name, shortened with "..." to fit, or null when not even a few characters fit.</summary>
+    public static string? FitLabel(string name, double w, double h)
+    {
+        int room = (int)((w - 4) / LabelCharWidth);
+        if (h < 11 || room < 4) return null;
+        return name.Length <= room ? name : name[..(room - 3)] + "...";
     }
 
     private static StringBuilder Open(int height, string title)

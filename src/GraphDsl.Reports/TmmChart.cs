@@ -3,15 +3,28 @@ using ScottPlot;
 namespace GraphDsl.Reports;
 
 /// <summary>Draws a <see cref="TmmTable"/> as stacked bars, one per operator in execution order
-/// (inputs, outputs, other live activations), with the peak and the lower bound marked.</summary>
+/// (inputs, outputs, other live activations), with the peak and the largest single-operator footprint marked.</summary>
 /// <remarks>Bars have no outlines and the image widens with the operator count (up to a limit),
-/// so graphs with hundreds of operators stay readable; tick labels show steps, not names.</remarks>
+/// so graphs with hundreds of operators stay readable. Operators are labelled: every tick names
+/// its operator's type when there are at most <see cref="TickLabelLimit"/> steps, and the peak and
+/// the largest bars carry their operator's label above them in any graph.</remarks>
 public static class TmmChart
 {
     private static readonly Color InputColor = Color.FromHex("#4C72B0");
     private static readonly Color OutputColor = Color.FromHex("#DD8452");
     private static readonly Color OtherColor = Color.FromHex("#B0B0B0");
     private static readonly Color PeakColor = Color.FromHex("#C44E52");
+
+    /// <summary>Up to this many steps every tick names its operator type; beyond, ticks show steps only.</summary>
+    public const int TickLabelLimit = 48;
+
+    /// <summary>How many of the largest bars (the peak first) get their operator's label above them.</summary>
+    public const int LabelledBars = 5;
+
+    /// <summary>The bars labelled above: the peak step, then the largest totals, one label per step.</summary>
+    public static IReadOnlyList<TmmRow> LabelledRows(TmmTable table) =>
+        table.Rows.OrderByDescending(r => r.Step == table.PeakStep).ThenByDescending(r => r.TotalBytes).ThenBy(r => r.Step)
+            .Take(LabelledBars).ToArray();
 
     /// <summary>PNG bytes, or SVG text as UTF-8 bytes when <paramref name="svg"/> is true.</summary>
     public static byte[] Render(TmmTable table, string title, bool svg)
@@ -36,12 +49,27 @@ public static class TmmChart
             bars.Add(Segment(r.Step, inputs + outputs, inputs + outputs + other, OtherColor));
         }
         plot.Add.Bars(bars);
+        if (table.Rows.Count is > 0 and <= TickLabelLimit)
+        {
+            plot.Axes.Bottom.SetTicks(table.Rows.Select(r => (double)r.Step).ToArray(),
+                table.Rows.Select(r => $"{r.Step} {Shorten(r.Type)}").ToArray());
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -90;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.MinimumSize = 160;
+        }
+        foreach (var r in LabelledRows(table))
+        {
+            var label = plot.Add.Text($"#{r.Operator} {r.Type} {Shorten(r.Name)}", r.Step, KiB(r.TotalBytes));
+            label.LabelFontSize = 11;
+            label.LabelRotation = -90;
+            label.LabelAlignment = Alignment.MiddleLeft;
+        }
 
         var peak = plot.Add.VerticalLine(table.PeakStep);
         peak.Color = PeakColor;
         peak.LineWidth = 1.5f;
         peak.LinePattern = LinePattern.Dashed;
-        var bound = plot.Add.HorizontalLine(KiB(table.LowerBoundBytes));
+        var bound = plot.Add.HorizontalLine(KiB(table.LargestOperatorBytes));
         bound.Color = Colors.Black;
         bound.LinePattern = LinePattern.Dotted;
 
@@ -56,7 +84,7 @@ public static class TmmChart
         });
         plot.Legend.ManualItems.Add(new LegendItem
         {
-            LabelText = $"lower bound {KiB(table.LowerBoundBytes):0.#} KiB",
+            LabelText = $"largest single-operator footprint {KiB(table.LargestOperatorBytes):0.#} KiB",
             LineColor = Colors.Black, LineWidth = 2, LinePattern = LinePattern.Dotted,
         });
         plot.ShowLegend(Alignment.UpperRight);
@@ -64,7 +92,8 @@ public static class TmmChart
         plot.Title($"{title}: activation memory per operator ({table.View} view)");
         plot.XLabel("execution step");
         plot.YLabel("activation KiB");
-        plot.Axes.Margins(bottom: 0, left: 0.01, right: 0.01);
+        // Headroom above the bars for the vertical operator labels.
+        plot.Axes.Margins(bottom: 0, top: 0.45, left: 0.01, right: 0.01);
         return plot;
     }
 

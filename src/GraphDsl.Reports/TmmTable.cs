@@ -7,7 +7,9 @@ namespace GraphDsl.Reports;
 /// <summary>The TMM figures of a model as a table, read back from the annotations the <c>tmm</c>
 /// pass wrote (<c>@memory</c> on operators, <c>@tmm</c> on the main graph), rows in the current
 /// execution order.</summary>
-public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int PeakStep, int PeakOperator, long LowerBoundBytes, string View)
+/// <param name="PeakTensors">Activations alive at the peak step, largest first.</param>
+public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int PeakStep, int PeakOperator, long LargestOperatorBytes, string View,
+    IReadOnlyList<LiveTensor> PeakTensors)
 {
     /// <summary>TFLM's whole arena for the model as stored (the tmm pass's <c>tflm_*</c> figures), when computed.</summary>
     public TflmArenaFigures? Tflm { get; init; }
@@ -24,15 +26,13 @@ public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int Pe
         {
             var op = graph.Operators[order[step]];
             if (MemoryAnnotation.Read(op) is not { } memory) return null;
-            rows.Add(new TmmRow(step, order[step], DisplayName(op), op.OpType,
+            rows.Add(new TmmRow(step, order[step], op.DisplayName, op.DisplayType,
                 memory.InputBytes, memory.OutputBytes, memory.OtherBytes, memory.TotalBytes));
         }
-        return new TmmTable(rows, summary.PeakBytes, summary.PeakStep, summary.PeakOperator, summary.LowerBoundBytes, summary.View)
+        return new TmmTable(rows, summary.PeakBytes, summary.PeakStep, summary.PeakOperator, summary.LargestOperatorBytes, summary.View,
+            LiveTensor.Named(graph, summary.PeakTensors ?? []))
         {
             Tflm = summary.Tflm,
         };
     }
-
-    /// <summary>The operator's own name, else its first output (TFLite operators have no names).</summary>
-    public static string DisplayName(Operator op) => op.Name ?? op.PresentOutputs.FirstOrDefault() ?? "";
 }

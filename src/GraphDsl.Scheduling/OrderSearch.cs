@@ -48,7 +48,7 @@ public static class OrderSearch
         bool proven = outcome == OrderSearchOutcome.Optimal && finalPeak == lowerBound;
         var result = new OrderSearchResult(best, finalPeak, storedPeak, Math.Min(lowerBound, finalPeak), proven,
             search.States, clock.Elapsed, outcome);
-        options.Progress?.Report(new OrderSearchProgress(result.LowerBoundBytes, finalPeak, search.States, clock.Elapsed));
+        options.Progress?.Report(new OrderSearchProgress(result.ProvenLowerBoundBytes, finalPeak, search.States, clock.Elapsed));
         return result;
     }
 }

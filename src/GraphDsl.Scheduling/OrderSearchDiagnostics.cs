@@ -16,7 +16,7 @@ public static class OrderSearchDiagnostics
     public static Diagnostic? ForResult(GraphDsl.Ir.Graph graph, OrderSearchResult result) => result switch
     {
         { Outcome: OrderSearchOutcome.Cyclic } => Diagnostic.Create(CyclicGraph, graph.Origin.Location, graph.Name),
-        { ProvenOptimal: false } => Diagnostic.Create(NotProven, graph.Origin.Location, result.Outcome, result.PeakBytes, result.LowerBoundBytes),
+        { ProvenOptimal: false } => Diagnostic.Create(NotProven, graph.Origin.Location, result.Outcome, result.PeakBytes, result.ProvenLowerBoundBytes),
         _ => null,
     };
 }

@@ -6,8 +6,8 @@ namespace GraphDsl.Scheduling;
 /// <param name="PeakBytes">Activation peak of <paramref name="Order"/>, as
 /// <c>MemoryProfile.Compute</c> measures it.</param>
 /// <param name="StoredPeakBytes">Peak of the stored operator order.</param>
-/// <param name="LowerBoundBytes">No execution order has a smaller peak (proven).</param>
-/// <param name="ProvenOptimal">True when <paramref name="PeakBytes"/> equals the lower bound.</param>
+/// <param name="ProvenLowerBoundBytes">No execution order has a smaller peak (proven).</param>
+/// <param name="ProvenOptimal">True when <paramref name="PeakBytes"/> equals the proven lower bound.</param>
 /// <param name="States">Search states created by the exact search.</param>
 /// <param name="Elapsed">Wall-clock time of the whole run, heuristics included.</param>
 /// <param name="Outcome">Why the search stopped.</param>
@@ -15,7 +15,7 @@ public sealed record OrderSearchResult(
     int[] Order,
     long PeakBytes,
     long StoredPeakBytes,
-    long LowerBoundBytes,
+    long ProvenLowerBoundBytes,
     bool ProvenOptimal,
     long States,
     TimeSpan Elapsed,
@@ -25,5 +25,5 @@ public sealed record OrderSearchResult(
     public long SavedBytes => StoredPeakBytes - PeakBytes;
 
     /// <summary>Proven distance from the optimum, in bytes (0 when proven optimal).</summary>
-    public long GapBytes => PeakBytes - LowerBoundBytes;
+    public long GapBytes => PeakBytes - ProvenLowerBoundBytes;
 }

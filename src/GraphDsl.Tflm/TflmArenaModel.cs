@@ -130,7 +130,7 @@ public static class TflmArenaModel
 
 
     internal static string OperatorLabel(Operator op) =>
-        op.OpType == "CUSTOM" && op.Attributes["custom_code"] is AttributeValue.Str s ? s.Value : op.OpType;
+        op.OpType == "CUSTOM" && op.CustomCode is { } code ? code : op.OpType;
 
     private sealed class Entry(TflmBufferKind kind, int graph, int index, string name, long bytes, bool planned, long? offline)
     {

@@ -42,7 +42,7 @@ public static class TflmCompatibility
                 var at = op.Origin.Location;
                 if (op.OpType == "CUSTOM")
                 {
-                    var code = op.Attributes["custom_code"] is AttributeValue.Str s ? s.Value : null;
+                    var code = op.CustomCode;
                     if (code is null || !TflmKernelRules.CustomOps.Contains(code))
                         found.Add(Diagnostic.Create(TflmCompatibilityDiagnostics.NoKernel, at, code is null ? "a CUSTOM operator without custom_code" : $"custom operator '{code}'"));
                     continue;
@@ -71,5 +71,34 @@ public static class TflmCompatibility
                     }
             }
         return found;
+    }
+
+    /// <summary>The warnings as a user reads them: warnings with the same message (same operator
+    /// type and reason) become one, at the first operator, its message ending with the count and
+    /// the first <paramref name="listed"/> operators (<c>[111 operators: subgraph0/op0, op1, op4
+    /// and 108 more]</c>); a warning met once is unchanged. Groups keep the order of first appearance.</summary>
+    public static IReadOnlyList<Diagnostic> Grouped(IReadOnlyList<Diagnostic> warnings, int listed = 5)
+    {
+        var groups = warnings.GroupBy(w => (w.Descriptor.Id, w.Message)).ToList();
+        return groups.Select(g =>
+        {
+            var all = g.ToList();
+            if (all.Count == 1) return all[0];
+            var places = all.Take(listed).Select((w, i) => Place(w.Location, i == 0 ? null : all[0].Location)).ToList();
+            var more = all.Count > listed ? $" and {all.Count - listed} more" : "";
+            return all[0] with { Message = $"{all[0].Message} [{all.Count} operators: {string.Join(", ", places)}{more}]" };
+        }).ToList();
+    }
+
+    /// <summary><c>subgraph0/op12</c> (the place in the model without the file and operator name),
+    /// shortened to <c>op12</c> when it is in the same subgraph as <paramref name="first"/>.</summary>
+    private static string Place(Location? location, Location? first)
+    {
+        static string Fragment(Location? l) => l is ModelLocation m ? m.Fragment.Split(' ')[0] : l?.ToString() ?? "?";
+        var fragment = Fragment(location);
+        var slash = fragment.LastIndexOf('/');
+        return first is not null && slash > 0 && Fragment(first).StartsWith(fragment[..(slash + 1)], StringComparison.Ordinal)
+            ? fragment[(slash + 1)..]
+            : fragment;
     }
 }

@@ -22,6 +22,15 @@ internal sealed record CorpusRow(string Model)
     public TimingSample? ImportTime { get; init; }
     public long FileBytes { get; init; }
 
+    /// <summary>The <c>--dim NAME=N</c> sizes the model was measured at (see <see cref="GraphDsl.TestKit.RealisticDims"/>).</summary>
+    public IReadOnlyList<string> Dims { get; init; } = [];
+
+    /// <summary>Why those sizes (the model family and its documented input), when set.</summary>
+    public string? DimsWhy { get; init; }
+
+    /// <summary>Dynamic dims no rule sized, taken as 1 by the importer (<c>x dim 0 ('batch') = 1</c>).</summary>
+    public IReadOnlyList<string> AssumedDims { get; init; } = [];
+
     /// <summary>The arena checks under the stored order and under the optimized order.</summary>
     public IReadOnlyList<ArenaCheck> Checks { get; init; } = [];
 

@@ -14,16 +14,17 @@ internal static class CsvReport
         if (r.Settings.RunCorpus)
         {
             File.WriteAllText(Path.Combine(folder, "corpus.csv"), Csv(
-                ["model", "operators", "activations", "lower_bound_bytes", "stored_peak_bytes", "tflm_greedy_arena_stored_bytes",
+                ["model", "operators", "activations", "proven_lower_bound_bytes", "stored_peak_bytes", "tflm_greedy_arena_stored_bytes",
                     "optimized_peak_bytes", "optimized_arena_bytes", "inplace_saved_bytes", "views_saved_bytes", "concat_saved_bytes",
                     "saved_vs_greedy_bytes", "saved_vs_greedy_percent", "proven_optimal", "order_outcome",
                     "order_ms_median", "order_ms_min", "order_ms_max", "order_runs", "arena_ms_median", "arena_ms_min", "arena_ms_max", "arena_runs",
-                    "import_ms_median", "import_ms_min", "import_ms_max", "import_runs", "file_bytes", "error"],
+                    "import_ms_median", "import_ms_min", "import_ms_max", "import_runs", "file_bytes", "error", "dims", "assumed_dims"],
                 r.Corpus.Select(x => new object?[]
                 {
                     x.Model, x.Operators, x.Activations, x.LowerBound, x.StoredPeak, x.GreedyArenaStored, x.OptimizedPeak, x.OptimizedArena,
                     x.InPlaceSaved, x.ViewsSaved, x.ConcatSaved, x.SavedAgainstGreedy, x.SavedPercent, x.ProvenOptimal, x.OrderOutcome,
-                }.Concat(Timing(x.OrderTime)).Concat(Timing(x.ArenaTime)).Concat(Timing(x.ImportTime)).Append(x.FileBytes).Append(x.Error))));
+                }.Concat(Timing(x.OrderTime)).Concat(Timing(x.ArenaTime)).Concat(Timing(x.ImportTime)).Append(x.FileBytes).Append(x.Error)
+                    .Append(string.Join(" ", x.Dims)).Append(string.Join("; ", x.AssumedDims)))));
             File.WriteAllText(Path.Combine(folder, "arena-checks.csv"), Csv(
                 ["model", "order", "adjusted_peak_bytes", "arena_bytes", "tflm_greedy_arena_bytes", "peak_bytes", "within_bounds",
                     "inplace_saved_bytes", "views_saved_bytes", "concat_saved_bytes", "all_saved_bytes", "strategy", "verifier_findings", "first_finding"],
@@ -49,7 +50,7 @@ internal static class CsvReport
         if (r.Settings.RunScale)
         {
             File.WriteAllText(Path.Combine(folder, "scale.csv"), Csv(
-                ["kind", "requested_operators", "operators", "activations", "stored_peak_bytes", "peak_bytes", "lower_bound_bytes", "gap_percent",
+                ["kind", "requested_operators", "operators", "activations", "stored_peak_bytes", "peak_bytes", "proven_lower_bound_bytes", "gap_percent",
                     "proven_optimal", "outcome", "states", "ms_median", "ms_min", "ms_max", "runs", "baseline_working_set_bytes", "peak_working_set_bytes", "error"],
                 r.Scale.Select(s => new object?[]
                 {

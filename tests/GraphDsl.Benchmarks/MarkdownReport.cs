@@ -33,7 +33,7 @@ internal static class MarkdownReport
     {
         md.AppendLine($"#### Corpus: order search and arena planning ({rows.Count} models)");
         md.AppendLine();
-        Table(md, ["Model", "Ops", "Acts", "Lower bound", "Stored peak", "TFLM greedy", "Opt. peak", "Opt. arena",
+        Table(md, ["Model", "Ops", "Acts", "Proven lower bound", "Stored peak", "TFLM greedy", "Opt. peak", "Opt. arena",
                 "In-place saved", "Views saved", "Concat saved", "Saved vs greedy", "Saved %", "Optimal?", "Order ms", "Arena ms", "Import ms"],
             rows.Select(x => x.Error is null
                 ? new[] { x.Model, N(x.Operators), N(x.Activations), N(x.LowerBound), N(x.StoredPeak), N(x.GreedyArenaStored), N(x.OptimizedPeak),
@@ -41,12 +41,20 @@ internal static class MarkdownReport
                     x.ProvenOptimal == true ? "yes" : $"no ({x.OrderOutcome})", x.OrderTime?.Format() ?? "", x.ArenaTime?.Format() ?? "", x.ImportTime?.Format() ?? "" }
                 : [x.Model, N(x.Operators), N(x.Activations), "error: " + Escape(x.Error), "", "", "", "", "", "", "", "", "", "", x.OrderTime?.Format() ?? "", "", x.ImportTime?.Format() ?? ""]));
         md.AppendLine();
+        // Figures of a model with dynamic dims hold for the sizes measured: say which.
+        foreach (var x in rows.Where(x => x.Dims.Count > 0 || x.AssumedDims.Count > 0))
+            md.AppendLine($"Dynamic dimensions of {x.Model}: " + string.Join("; ", new[]
+            {
+                x.Dims.Count > 0 ? $"measured with `--dim {string.Join(" --dim ", x.Dims)}` ({x.DimsWhy})" : null,
+                x.AssumedDims.Count > 0 ? "taken as 1: " + string.Join(", ", x.AssumedDims) : null,
+            }.OfType<string>()) + ".  ");
+        md.AppendLine();
         md.AppendLine("Columns (bytes unless stated):");
         Explain(md,
             ("Model", "file in the model folder"),
             ("Ops", "operators of the main graph"),
             ("Acts", "activation tensors (placed in the arena: neither constant nor variable)"),
-            ("Lower bound", "proven minimum peak over all execution orders (from the order search)"),
+            ("Proven lower bound", "proven minimum peak over all execution orders (from the order search)"),
             ("Stored peak", "liveness peak of the operators in stored (file) order"),
             ("TFLM greedy", "TFLite Micro's own plan of the stored model (GreedyMemoryPlanner: tensors and kernel scratch buffers, the planned section), as GraphDsl.Tflm predicts it; equal to the measured head in the TFLM table below: the baseline"),
             ("Opt. peak", "liveness peak of the order found by the order search"),
@@ -54,7 +62,7 @@ internal static class MarkdownReport
             ("In-place saved / Views saved / Concat saved", "arena bytes each reuse kind alone saves against no reuse, optimized order"),
             ("Saved vs greedy", "TFLM greedy minus Opt. arena"),
             ("Saved %", "Saved vs greedy as a percentage of TFLM greedy"),
-            ("Optimal?", "yes when the order search proved Opt. peak equals Lower bound, else why it stopped"),
+            ("Optimal?", "yes when the order search proved Opt. peak equals Proven lower bound, else why it stopped"),
             ("Order ms", "wall time of the order search"),
             ("Arena ms", "wall time of planning the arena for the optimized order"),
             ("Import ms", "wall time of ModelLoader.Load (parse, import, IR verification)"));
@@ -177,7 +185,7 @@ internal static class MarkdownReport
     {
         md.AppendLine($"#### Scale: generated branched graphs, order search with a {settings.OrderBudget.TotalSeconds.ToString(C)} s budget");
         md.AppendLine();
-        Table(md, ["Graph", "Ops", "Acts", "Stored peak", "Best peak", "Lower bound", "Gap %", "Optimal?", "Time ms", "Runs", "States", "Base MB", "Peak MB"],
+        Table(md, ["Graph", "Ops", "Acts", "Stored peak", "Best peak", "Proven lower bound", "Gap %", "Optimal?", "Time ms", "Runs", "States", "Base MB", "Peak MB"],
             rows.Select(s => s.Error is null
                 ? new[] { s.Kind, N(s.Operators), N(s.Activations), N(s.StoredPeak), N(s.Peak), N(s.LowerBound), P(s.GapPercent),
                     s.ProvenOptimal ? "yes" : $"no ({s.Outcome})", new TimingSample(s.TimesMs).Format(), N(s.TimesMs.Length), N(s.States),
@@ -190,8 +198,8 @@ internal static class MarkdownReport
             ("Ops / Acts", "operators / activation tensors of the generated graph"),
             ("Stored peak", "liveness peak of the generation order"),
             ("Best peak", "peak of the best order found within the budget"),
-            ("Lower bound", "proven minimum peak (equals Best peak when proven optimal)"),
-            ("Gap %", "(Best peak - Lower bound) / Best peak"),
+            ("Proven lower bound", "proven minimum peak (equals Best peak when proven optimal)"),
+            ("Gap %", "(Best peak - Proven lower bound) / Best peak"),
             ("Optimal?", "yes when proven optimal, else why the search stopped"),
             ("Time ms", "wall time of the search: median (min-max) over the runs, or the one run that hit the budget"),
             ("Runs", $"timed runs after a warm-up search on a 40-operator graph of the same kind (up to {settings.ScaleRuns}; 1 when a run is not proven)"),

@@ -89,7 +89,7 @@ internal static class ScaleBenchmark
             using var self = Process.GetCurrentProcess();
             self.Refresh();
             row = new ScaleRow(kind, size, graph.Operators.Count, problem.TensorCount, result.StoredPeakBytes, result.PeakBytes,
-                result.LowerBoundBytes, result.ProvenOptimal, result.Outcome.ToString(), result.States, times.ToArray(),
+                result.ProvenLowerBoundBytes, result.ProvenOptimal, result.Outcome.ToString(), result.States, times.ToArray(),
                 baseline, self.PeakWorkingSet64);
         }
         catch (Exception e)

@@ -296,12 +296,12 @@ public sealed class StructureCaseTests : IDisposable
         Assert.Equal(4000, Int(tmm, "peak_bytes"));
         Assert.Equal(64, tmm.GetProperty("rows")[0].GetProperty("total_bytes").GetInt64());
         Assert.Equal(4000, Int(order, "peak_bytes"));
-        Assert.Equal(4000, Int(order, "lower_bound_bytes"));
-        Assert.Equal(Int(order, "lower_bound_bytes"), Int(tmm, "lower_bound_bytes"));
+        Assert.Equal(4000, Int(order, "proven_lower_bound_bytes"));
+        Assert.Equal(Int(order, "proven_lower_bound_bytes"), Int(tmm, "largest_operator_bytes"));
         Assert.Equal(4000, Int(plan, "peak_bytes"));
         Assert.Equal(4000, Int(plan, "arena_bytes"));
         Assert.Equal(4000, Int(optimize, "optimized", "arena_bytes"));
-        Assert.Equal(Int(order, "lower_bound_bytes"), Int(optimize, "lower_bound_bytes"));
+        Assert.Equal(Int(order, "proven_lower_bound_bytes"), Int(optimize, "largest_operator_bytes"));
     }
 
     [SkippableFact]
@@ -325,7 +325,7 @@ public sealed class StructureCaseTests : IDisposable
         model.Subgraphs.Add(g);
         File.WriteAllBytes(P("dangling.tflite"), model.Build());
         var (tmm, order, plan, optimize) = EveryCommand(P("dangling.tflite"));
-        foreach (var peak in new[] { Int(tmm, "peak_bytes"), Int(order, "peak_bytes"), Int(order, "lower_bound_bytes"), Int(tmm, "lower_bound_bytes"), Int(plan, "peak_bytes"), Int(optimize, "optimized", "peak_bytes") })
+        foreach (var peak in new[] { Int(tmm, "peak_bytes"), Int(order, "peak_bytes"), Int(order, "proven_lower_bound_bytes"), Int(tmm, "largest_operator_bytes"), Int(plan, "peak_bytes"), Int(optimize, "optimized", "peak_bytes") })
             Assert.Equal(120, peak);
         Assert.Equal(128, Int(plan, "arena_bytes")); // align16(120): d overlaps nothing else alive
     }
@@ -401,9 +401,13 @@ public sealed class StructureCaseTests : IDisposable
         Assert.Equal(["x dim 0 ('batch') = 1", "x dim 2 ('h') = 1"], assumed);
         Assert.Contains("x dim 2 ('h') = 1", File.ReadAllText(P("dyn.onnx.h")));
         Assert.Contains("x dim 2 (&#39;h&#39;) = 1", File.ReadAllText(P("dyn.onnx.html")));
-        // With --dim the sizes are the user's: nothing is assumed.
-        var fixedDims = GraphDslCli.Json("optimize", P("dyn.onnx"), "-o", P("dyn2.onnx"), "--dim", "batch=1", "--dim", "h=8");
+        // With --dim the sizes are the user's: nothing is assumed, and the sizes set are stated.
+        var fixedDims = GraphDslCli.Json("optimize", P("dyn.onnx"), "-o", P("dyn2.onnx"), "--dim", "batch=1", "--dim", "h=8",
+            "--header", P("dyn2.h"), "--report", P("dyn2.html"));
         Assert.Equal(0, fixedDims.GetProperty("assumed_dims").GetArrayLength());
+        Assert.Equal(["x dim 0 ('batch') = 1", "x dim 2 ('h') = 8"], fixedDims.GetProperty("set_dims").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("set with --dim: x dim 0 ('batch') = 1, x dim 2 ('h') = 8", File.ReadAllText(P("dyn2.h")));
+        Assert.Contains("x dim 2 (&#39;h&#39;) = 8", File.ReadAllText(P("dyn2.html")));
         Assert.Equal(2 * 3 * 8 * 4 * 4, Int(fixedDims, "optimized", "peak_bytes")); // x and y, f32[1,3,8,4]
     }
 }

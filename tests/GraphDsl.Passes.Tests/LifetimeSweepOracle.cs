@@ -26,30 +26,17 @@ public static class LifetimeSweepOracle
     private static long TflmBytes(TensorType type) =>
         type.Shape.Dims.Aggregate(1L, (n, d) => n * d.Value!.Value) * ((type.ElementType.BitsPerElement() + 7) / 8);
 
+    /// <summary>The activations alive at <paramref name="step"/> of <paramref name="order"/>, with their bytes.</summary>
+    public static Dictionary<string, long> AliveAt(Graph g, int[] order, int step)
+    {
+        var (sizes, lifetime) = Lifetimes(g, order);
+        return sizes.Where(t => lifetime[t.Key].From <= step && step <= lifetime[t.Key].To).ToDictionary(t => t.Key, t => t.Value);
+    }
+
     public static (Row[] Rows, long Peak, long LowerBound) Compute(Graph g, int[] order)
     {
         int n = order.Length;
-        var stepOf = new Dictionary<int, int>();
-        for (int s = 0; s < n; s++) stepOf[order[s]] = s;
-        var sizes = g.Tensors.Where(t => t.Kind == TensorKind.Activation)
-            .GroupBy(t => t.Name).ToDictionary(x => x.Key, x => TflmBytes(x.First().Type));
-
-        // Lifetime of every activation, straight from the definition.
-        var lifetime = new Dictionary<string, (int From, int To)>();
-        foreach (var tensor in sizes.Keys)
-        {
-            int? producerStep = null;
-            int lastRead = -1;
-            for (int op = 0; op < g.Operators.Count; op++)
-            {
-                if (producerStep is null && g.Operators[op].Outputs.Contains(tensor)) producerStep = stepOf[op];
-                if (g.Operators[op].Inputs.Contains(tensor)) lastRead = Math.Max(lastRead, stepOf[op]);
-            }
-            int from = g.Inputs.Contains(tensor) || producerStep is null ? -1 : producerStep.Value;
-            int to = g.Outputs.Contains(tensor) ? n - 1 : Math.Max(lastRead, from);
-            bool untouched = producerStep is null && lastRead < 0 && !g.Inputs.Contains(tensor) && !g.Outputs.Contains(tensor);
-            lifetime[tensor] = untouched ? (-2, -2) : (from, to);
-        }
+        var (sizes, lifetime) = Lifetimes(g, order);
         bool Alive(string tensor, int step) => lifetime[tensor].From <= step && step <= lifetime[tensor].To;
 
         var rows = new Row[n];
@@ -68,5 +55,31 @@ public static class LifetimeSweepOracle
             bound = Math.Max(bound, inputs + outputs);
         }
         return (rows, peak, bound);
+    }
+
+    private static (Dictionary<string, long> Sizes, Dictionary<string, (int From, int To)> Lifetime) Lifetimes(Graph g, int[] order)
+    {
+        int n = order.Length;
+        var stepOf = new Dictionary<int, int>();
+        for (int s = 0; s < n; s++) stepOf[order[s]] = s;
+        var sizes = g.Tensors.Where(t => t.Kind == TensorKind.Activation)
+            .GroupBy(t => t.Name).ToDictionary(x => x.Key, x => TflmBytes(x.First().Type));
+        // Lifetime of every activation, straight from the definition.
+        var lifetime = new Dictionary<string, (int From, int To)>();
+        foreach (var tensor in sizes.Keys)
+        {
+            int? producerStep = null;
+            int lastRead = -1;
+            for (int op = 0; op < g.Operators.Count; op++)
+            {
+                if (producerStep is null && g.Operators[op].Outputs.Contains(tensor)) producerStep = stepOf[op];
+                if (g.Operators[op].Inputs.Contains(tensor)) lastRead = Math.Max(lastRead, stepOf[op]);
+            }
+            int from = g.Inputs.Contains(tensor) || producerStep is null ? -1 : producerStep.Value;
+            int to = g.Outputs.Contains(tensor) ? n - 1 : Math.Max(lastRead, from);
+            bool untouched = producerStep is null && lastRead < 0 && !g.Inputs.Contains(tensor) && !g.Outputs.Contains(tensor);
+            lifetime[tensor] = untouched ? (-2, -2) : (from, to);
+        }
+        return (sizes, lifetime);
     }
 }

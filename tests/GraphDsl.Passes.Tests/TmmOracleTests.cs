@@ -41,7 +41,8 @@ public class TmmOracleTests
         // The TMM fields; the tflm_* ones (TFLM's arena, operators A and B unknown to it) are tested with TFLM itself.
         var tmm = (AttributeValue.Record)m.Main.Annotations["tmm"]!;
         var own = AttributeMap.From(tmm.Fields.Where(f => !f.Key.StartsWith("tflm_", StringComparison.Ordinal)));
-        Assert.Equal(Record(("peak_bytes", 600L), ("peak_step", 1L), ("peak_operator", 1L), ("lower_bound_bytes", 500L), ("view", "tflm")),
+        Assert.Equal(Record(("peak_bytes", 600L), ("peak_step", 1L), ("peak_operator", 1L), ("largest_operator_bytes", 500L), ("view", "tflm"),
+            ("peak_tensors", new AttributeValue.List(EquatableArray.Create<AttributeValue>("b", "a", "x")))),
             new AttributeValue.Record(own));
     }
 

@@ -42,6 +42,36 @@ public class TmmReportTests
         Assert.EndsWith("</svg>", svg.TrimEnd());
     }
 
+    [SkippableFact]
+    public void Chart_labels_the_peak_and_largest_operators_and_every_tick_of_a_small_graph()
+    {
+        var (model, table) = Load(CorpusModels.PathOf("selfie_segmentation.tflite"));
+        var graph = model.Main;
+        var (rows, peak, _) = LifetimeSweepOracle.Compute(graph, Analysis.ExecutionOrder.Current(graph));
+        var svg = Texts(TmmChart.Render(table, "selfie", svg: true));
+        // The peak step (first reaching the sweep's peak) and the next largest totals carry "#op TYPE output".
+        int peakStep = Array.FindIndex(rows, r => r.Total == peak);
+        var labelled = new[] { peakStep }.Concat(Enumerable.Range(0, rows.Length).Where(s => s != peakStep)
+            .OrderByDescending(s => rows[s].Total).ThenBy(s => s).Take(TmmChart.LabelledBars - 1));
+        foreach (var step in labelled)
+        {
+            var op = graph.Operators[rows[step].Operator];
+            Assert.Contains($"#{rows[step].Operator} {op.OpType} {op.Outputs[0]}", svg);
+        }
+        // 246 operators: too many for a label per tick.
+        Assert.DoesNotContain("3 CONV_2D", svg);
+
+        var (small, smallTable) = Load(RepositoryPaths.Combine("examples", "inception_exported.gdsl"));
+        var smallSvg = Texts(TmmChart.Render(smallTable, "inception", svg: true));
+        for (int step = 0; step < small.Main.Operators.Count; step++)
+            Assert.Contains($"{step} {small.Main.Operators[step].OpType}", smallSvg);
+    }
+
+    /// <summary>The text of every SVG text element, trimmed and unescaped.</summary>
+    private static HashSet<string> Texts(byte[] svg) =>
+        System.Text.RegularExpressions.Regex.Matches(System.Text.Encoding.UTF8.GetString(svg), @"<text[^>]*>([^<]*)</text>")
+            .Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value.Trim())).ToHashSet();
+
     [Fact]
     public void Table_is_null_before_tmm_ran()
     {

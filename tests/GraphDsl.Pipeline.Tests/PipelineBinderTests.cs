@@ -82,4 +82,19 @@ public class PipelineBinderTests
         var (_, diagnostics) = Bind("nope,arena{align=x}");
         Assert.Equal(["GD3002", "GD3004", "GD3005"], diagnostics.Select(d => d.Id));
     }
+
+    [Fact]
+    public void A_goal_the_pipeline_leaves_unprovided_names_the_pass_that_provides_it()
+    {
+        var bag = new DiagnosticBag();
+        var passes = PipelineBinder.Bind("order", Catalog(), bag, goals: [("order", "reads it"), ("arena", "the command reads the plan")]);
+        Assert.Null(passes);
+        var d = Assert.Single(bag);
+        Assert.Equal("GD3016", d.Id);
+        Assert.Equal("the pipeline 'order' does not provide 'arena': the command reads the plan; add 'arena' (default pipeline: "
+            + OptimizePipelines.Default + ")", d.Message);
+        // Provided by the pipeline, or already carried by the model: nothing to report.
+        Assert.NotNull(PipelineBinder.Bind("order,arena", Catalog(), new DiagnosticBag(), goals: [("arena", "x")]));
+        Assert.NotNull(PipelineBinder.Bind("order", Catalog(), new DiagnosticBag(), ["arena"], goals: [("arena", "x")]));
+    }
 }

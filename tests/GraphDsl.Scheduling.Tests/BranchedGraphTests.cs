@@ -27,7 +27,7 @@ public class BranchedGraphTests
         Assert.True(ExecutionOrder.IsTopological(problem, result.Order));
         Assert.Equal(MemoryProfile.Compute(problem, result.Order).PeakBytes, result.PeakBytes);
         Assert.True(result.PeakBytes <= result.StoredPeakBytes);
-        Assert.True(result.ProvenOptimal, $"{result.Outcome}: peak {result.PeakBytes}, lower bound {result.LowerBoundBytes}");
+        Assert.True(result.ProvenOptimal, $"{result.Outcome}: peak {result.PeakBytes}, lower bound {result.ProvenLowerBoundBytes}");
     }
 
     [Theory]
@@ -57,7 +57,7 @@ public class BranchedGraphTests
             var result = OrderSearch.Run(problem, new OrderSearchOptions { MaxStates = 3 });
             Assert.True(ExecutionOrder.IsTopological(problem, result.Order));
             Assert.Equal(MemoryProfile.Compute(problem, result.Order).PeakBytes, result.PeakBytes);
-            Assert.True(result.LowerBoundBytes <= result.PeakBytes && result.PeakBytes <= result.StoredPeakBytes);
+            Assert.True(result.ProvenLowerBoundBytes <= result.PeakBytes && result.PeakBytes <= result.StoredPeakBytes);
             if (result.Outcome == OrderSearchOutcome.StateLimitReached) return;
         }
         Assert.Fail("no generated graph needed more than 3 states; the test does not exercise the limit");

@@ -28,6 +28,6 @@ public class CorpusOrderTests
         Assert.Equal(MemoryProfile.Compute(problem!, result.Order).PeakBytes, result.PeakBytes);
         Assert.Equal(MemoryProfile.Compute(problem!, ExecutionOrder.Stored(problem!.Graph)).PeakBytes, result.StoredPeakBytes);
         Assert.True(result.PeakBytes <= result.StoredPeakBytes);
-        Assert.True(result.ProvenOptimal, $"{result.Outcome}: peak {result.PeakBytes}, lower bound {result.LowerBoundBytes}");
+        Assert.True(result.ProvenOptimal, $"{result.Outcome}: peak {result.PeakBytes}, lower bound {result.ProvenLowerBoundBytes}");
     }
 }

@@ -27,7 +27,7 @@ public class CliTests : IDisposable
     }
 
     [Fact]
-    public void Check_prints_the_summary_of_the_cnn_example()
+    public void Check_prints_the_summary_of_the_cnn_example_named_by_its_file()
     {
         var (exit, output, error) = Run("check", RepositoryPaths.Combine("examples", "cnn.gdsl"));
         Assert.Equal(0, exit);
@@ -35,7 +35,7 @@ public class CliTests : IDisposable
         // Bytes from the shapes written in cnn.gdsl (all int8 activations, one byte per element).
         long activation = 96 * 96 * 1 + 48 * 48 * 8 + 48 * 48 * 8 + 48 * 48 * 16 + 24 * 24 * 32 + 12 * 12 * 64 + 64 + 64 + 2 + 2;
         long constant = 8 * 9 + 4 * 8 + 9 * 8 + 4 * 8 + 16 * 8 + 4 * 16 + 32 * 9 * 16 + 4 * 32 + 64 * 9 * 32 + 4 * 64 + 4 * 2 + 2 * 64 + 4 * 2;
-        Assert.Equal($"main: 9 operators, 23 tensors, 10 activation tensors, {activation:N0} activation bytes, {constant:N0} constant bytes\n",
+        Assert.Equal($"cnn.gdsl: graph main: 9 operators, 23 tensors, 10 activation tensors, {activation:N0} activation bytes, {constant:N0} constant bytes\n",
             output.Replace("\r\n", "\n"));
     }
 

@@ -7,12 +7,16 @@ namespace GraphDsl.Analysis.Annotations;
 public sealed record OperatorMemoryFigures(long InputBytes, long OutputBytes, long OtherBytes, long TotalBytes);
 
 /// <summary>The Tensor Memory Mapping of the current order
-/// (<c>@tmm(peak_bytes=, peak_step=, peak_operator=, lower_bound_bytes=, view=)</c>).</summary>
+/// (<c>@tmm(peak_bytes=, peak_step=, peak_operator=, largest_operator_bytes=, view=, peak_tensors=)</c>).</summary>
 /// <param name="PeakStep">Step of the peak; -1 for a graph without operators.</param>
 /// <param name="PeakOperator">Operator running at the peak; -1 for a graph without operators.</param>
-/// <param name="LowerBoundBytes">Largest inputs-plus-outputs of one operator: no order needs less.</param>
+/// <param name="LargestOperatorBytes">Largest single-operator footprint: the largest inputs-plus-outputs
+/// of one operator; no order needs less (not the order search's proven lower bound).</param>
 /// <param name="View">Which tensors count as activations (<c>tflm</c> or <c>persistent-dequantize</c>).</param>
-public sealed record MemorySummary(long PeakBytes, int PeakStep, int PeakOperator, long LowerBoundBytes, string View)
+/// <param name="PeakTensors">Names of the activations alive at the peak step, largest first
+/// (<c>peak_tensors=[..]</c>): what to shrink or move to lower the peak.</param>
+public sealed record MemorySummary(long PeakBytes, int PeakStep, int PeakOperator, long LargestOperatorBytes, string View,
+    IReadOnlyList<string>? PeakTensors = null)
 {
     /// <summary>TFLM's whole arena for the model as stored (fields <c>tflm_*</c> of <c>@tmm</c>),
     /// when the model is a TFLite one.</summary>
@@ -49,7 +53,8 @@ public static class MemoryAnnotation
         var fields = new List<(string, AttributeValue)>
         {
             ("peak_bytes", summary.PeakBytes), ("peak_step", summary.PeakStep), ("peak_operator", summary.PeakOperator),
-            ("lower_bound_bytes", summary.LowerBoundBytes), ("view", summary.View),
+            ("largest_operator_bytes", summary.LargestOperatorBytes), ("view", summary.View),
+            ("peak_tensors", new AttributeValue.List((summary.PeakTensors ?? []).Select(n => (AttributeValue)n).ToEquatableArray())),
         };
         if (summary.Tflm is { } t)
         {
@@ -73,9 +78,10 @@ public static class MemoryAnnotation
     public static MemorySummary? ReadSummary(Graph graph) =>
         Fields(graph.Annotations, WellKnownAnnotations.Tmm) is not { } f
         || Int(f, "peak_bytes") is not { } peak || Int(f, "peak_step") is not { } step
-        || Int(f, "peak_operator") is not { } op || Int(f, "lower_bound_bytes") is not { } bound
+        || Int(f, "peak_operator") is not { } op || Int(f, "largest_operator_bytes") is not { } bound
             ? null
-            : new MemorySummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm")
+            : new MemorySummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm",
+                f["peak_tensors"] is AttributeValue.List names ? names.Items.OfType<AttributeValue.Str>().Select(n => n.Value).ToArray() : [])
             {
                 Tflm = Int(f, "tflm_head_bytes") is { } head
                     ? new TflmArenaFigures(head, Int(f, "tflm_activation_bytes") ?? head, Int(f, "tflm_scratch_bytes") ?? 0,

@@ -6,11 +6,11 @@ namespace GraphDsl.Analysis.Annotations;
 /// <summary>What the order search found (<c>@order_search(...)</c> on the main graph).</summary>
 /// <param name="StoredPeakBytes">Liveness peak of the stored order.</param>
 /// <param name="PeakBytes">Liveness peak of the order found.</param>
-/// <param name="LowerBoundBytes">Proven minimum over all orders: equal to <paramref name="PeakBytes"/>
+/// <param name="ProvenLowerBoundBytes">Proven minimum over all orders: equal to <paramref name="PeakBytes"/>
 /// when <paramref name="ProvenOptimal"/>.</param>
 /// <param name="States">Search states explored.</param>
 /// <param name="SearchMs">Wall time of the search in milliseconds.</param>
-public sealed record OrderSearchSummary(long StoredPeakBytes, long PeakBytes, long LowerBoundBytes, bool ProvenOptimal, long States, double SearchMs);
+public sealed record OrderSearchSummary(long StoredPeakBytes, long PeakBytes, long ProvenLowerBoundBytes, bool ProvenOptimal, long States, double SearchMs);
 
 /// <summary>The codec of <c>@order_search</c>: written by the order pass with the order itself,
 /// read by the order command, the optimize summary and reports.</summary>
@@ -22,7 +22,7 @@ public static class OrderSearchAnnotation
         {
             Annotations = graph.Annotations.With(WellKnownAnnotations.OrderSearch, Of(
                 ("stored_peak_bytes", summary.StoredPeakBytes), ("peak_bytes", summary.PeakBytes),
-                ("lower_bound_bytes", summary.LowerBoundBytes), ("proven_optimal", summary.ProvenOptimal),
+                ("proven_lower_bound_bytes", summary.ProvenLowerBoundBytes), ("proven_optimal", summary.ProvenOptimal),
                 ("states", summary.States), ("search_ms", (long)Math.Round(summary.SearchMs)))),
         };
         return result.Equals(graph) ? graph : result;
@@ -33,6 +33,6 @@ public static class OrderSearchAnnotation
     public static OrderSearchSummary? Read(Graph graph) =>
         Fields(graph.Annotations, WellKnownAnnotations.OrderSearch) is not { } f
             ? null
-            : new OrderSearchSummary(Int(f, "stored_peak_bytes") ?? 0, Int(f, "peak_bytes") ?? 0, Int(f, "lower_bound_bytes") ?? 0,
+            : new OrderSearchSummary(Int(f, "stored_peak_bytes") ?? 0, Int(f, "peak_bytes") ?? 0, Int(f, "proven_lower_bound_bytes") ?? 0,
                 Flag(f, "proven_optimal") ?? false, Int(f, "states") ?? 0, Real(f, "search_ms") ?? 0);
 }

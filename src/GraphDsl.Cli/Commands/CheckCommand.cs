@@ -22,21 +22,22 @@ public static class CheckCommand
             var printer = new DiagnosticPrinter(Console.Error);
             printer.Print(result.Diagnostics);
             if (!result.Succeeded) return 1;
-            printer.Print(TflmCompatibility.Check(result.Model!));
-            Console.Out.WriteLine(Summary(result.Model!.Main));
+            printer.Print(TflmCompatibility.Grouped(TflmCompatibility.Check(result.Model!)));
+            // Named by the file the user gave (as every command's output is), not the graph inside it.
+            Console.Out.WriteLine(Path.GetFileName(path) + ": " + Summary(result.Model!.Main));
             return 0;
         });
         return command;
     }
 
-    /// <summary><c>main: 12 operators, 30 tensors, 14 activation tensors, 123,456 activation bytes,
+    /// <summary><c>graph 'main': 12 operators, 30 tensors, 14 activation tensors, 123,456 activation bytes,
     /// 4,567 constant bytes</c> (thousands separated, as in every table); a byte total is marked <c>+?</c> when some tensor has no known size.</summary>
     public static string Summary(Graph graph)
     {
         var activations = graph.Tensors.Where(t => t.IsActivation).ToList();
         var constants = graph.Tensors.Where(t => t.Kind == TensorKind.Constant).ToList();
         return string.Create(CultureInfo.InvariantCulture,
-            $"{IrPrinter.Name(graph.Name)}: {graph.Operators.Count} operators, {graph.Tensors.Count} tensors, " +
+            $"graph {IrPrinter.Name(graph.Name)}: {graph.Operators.Count} operators, {graph.Tensors.Count} tensors, " +
             $"{activations.Count} activation tensors, {Bytes(activations)} activation bytes, {Bytes(constants)} constant bytes");
     }
 

@@ -65,7 +65,7 @@ public static class OptimizeCommand
         printer.Print(read.Diagnostics);
         if (!read.Succeeded) return 1;
         var model = read.Model!;
-        printer.Print(TflmCompatibility.Check(model));  // before flashing: what TFLM will refuse
+        printer.Print(TflmCompatibility.Grouped(TflmCompatibility.Check(model)));  // before flashing: what TFLM will refuse
         // -o gets the model in its own format (lowering rewrites the source), so its name must say so.
         var format = read.Source?.Format ?? ModelSource.Text;
         if (!StagedOutputs.CheckExtension(request.Output, "the optimized model", $"{format} (the input's format)", "." + format)
@@ -89,8 +89,16 @@ public static class OptimizeCommand
         if (storedRun is not { Succeeded: true }) return Failed(storedRun, printer, diagnostics);
         var stored = storedRun.Model;
         var artifacts = new ArtifactBuffer();
+        // What this command reads from the pipeline's result: a missing piece is named before any pass runs.
+        var goals = new List<(string, string)>
+        {
+            ("order", "optimize reads the execution order from it"),
+            ("arena", "optimize reads the arena plan from it"),
+            ("verified", "optimize reports and writes only a verified plan"),
+        };
+        if (request.Output is not null || request.Header is not null) goals.Add(("lowered", "-o and --header write what it produces"));
         var optimizedRun = runner.Run(model, read.Source, request.Pipeline, artifacts,
-            established: OptimizePipelines.Established(model));
+            established: OptimizePipelines.Established(model), goals: goals);
         if (optimizedRun is not { Succeeded: true }) return Failed(optimizedRun, printer, diagnostics);
         var optimized = optimizedRun.Model;
         var plan = LoweringPlan.TryRead(optimized.Main, request.Model, diagnostics);
@@ -126,10 +134,8 @@ public static class OptimizeCommand
         Console.Out.WriteLine($"pipeline: {request.Pipeline}");
         Console.Out.WriteLine();
         Console.Out.Write(summary.ToTable());
-        if (summary.OrderProvenOptimal is { } proven)
-            Console.Out.WriteLine(proven
-                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"order: proven optimal, minimum peak over all orders {summary.Optimized.PeakBytes:N0} B")
-                : "order: best found (not proven optimal)");
+        if (summary.OrderLine() is { } orderLine) Console.Out.WriteLine(orderLine);
+        Console.Out.Write(summary.ToDetails());
         foreach (var path in files.Paths) Console.Out.WriteLine($"wrote {path}");
         return 0;
     }

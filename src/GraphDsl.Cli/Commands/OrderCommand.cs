@@ -6,6 +6,7 @@ using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
+using GraphDsl.Passes;
 using GraphDsl.Pipeline;
 
 namespace GraphDsl.Cli.Commands;
@@ -20,8 +21,8 @@ public static class OrderCommand
     {
         var model = new Argument<string>("MODEL") { Description = "Model to order (.tflite, .onnx, .gdsl)." };
         var flags = new PassFlags("order");
-        var budget = flags.Add<long>("budget-ms", "Time budget of the exact search in milliseconds.");
-        var maxStates = flags.Add<long>("max-states", "Most search states kept in memory.");
+        var budget = flags.Add<long>("budget-ms", "Time budget of the exact search in milliseconds.", OptionRules.AtLeast(0));
+        var maxStates = flags.Add<long>("max-states", "Most search states kept in memory.", OptionRules.AtLeast(1));
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var dim = ModelInput.DimOption();
         var command = new Command("order", "Find the execution order with the minimum activation peak, with proof of optimality or the proven gap.")
@@ -35,11 +36,6 @@ public static class OrderCommand
 
     private static int Run(string path, string[]? dims, long? budgetMs, long? maxStates, string step, bool json)
     {
-        if (budgetMs < 0 || maxStates < 1)
-        {
-            Console.Error.WriteLine("graphdsl: error: --budget-ms must be >= 0 and --max-states >= 1");
-            return 1;
-        }
         var read = ModelInput.Load(path, dims);
         var printer = new DiagnosticPrinter(Console.Error);
         printer.Print(read.Diagnostics);
@@ -73,7 +69,7 @@ public static class OrderCommand
     private static string Table(string path, OrderReport r)
     {
         var c = CultureInfo.InvariantCulture;
-        long stored = r.Figures.StoredPeakBytes, peak = r.Figures.PeakBytes, lower = r.Figures.LowerBoundBytes, saved = stored - peak;
+        long stored = r.Figures.StoredPeakBytes, peak = r.Figures.PeakBytes, lower = r.Figures.ProvenLowerBoundBytes, saved = stored - peak;
         var rows = new (string Name, string Value)[]
         {
             ("stored peak", stored.ToString("N0", c) + " B"),
@@ -99,7 +95,7 @@ public static class OrderCommand
             w.WriteNumber("stored_peak_bytes", r.Figures.StoredPeakBytes);
             w.WriteNumber("peak_bytes", r.Figures.PeakBytes);
             w.WriteNumber("saved_bytes", r.Figures.StoredPeakBytes - r.Figures.PeakBytes);
-            w.WriteNumber("lower_bound_bytes", r.Figures.LowerBoundBytes);
+            w.WriteNumber("proven_lower_bound_bytes", r.Figures.ProvenLowerBoundBytes);
             w.WriteBoolean("proven_optimal", r.Figures.ProvenOptimal);
             w.WriteNumber("search_ms", (long)r.Figures.SearchMs);
             w.WriteNumber("states", r.Figures.States);

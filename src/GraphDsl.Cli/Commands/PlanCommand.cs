@@ -5,6 +5,7 @@ using GraphDsl.Analysis;
 using GraphDsl.ArenaPlanning;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
+using GraphDsl.Passes;
 using GraphDsl.Tflm;
 
 namespace GraphDsl.Cli.Commands;
@@ -21,10 +22,10 @@ public static class PlanCommand
     {
         var file = new Argument<string>("MODEL") { Description = "Model to plan (.gdsl, .tflite, ...)." };
         var flags = new PassFlags("arena");
-        var align = flags.Add<long>("align", "Buffer alignment in bytes.");
+        var align = flags.Add<long>("align", "Buffer alignment in bytes.", OptionRules.PowerOfTwo);
         var strategy = flags.AddText("strategy", "Placement strategy: " + string.Join(", ", ArenaStrategies.Names) + ".");
         var reuse = flags.AddText("reuse", "Reuse kinds: all, none, views, inplace, concat, or joined by '+'.");
-        var budget = flags.Add<long>("budget-ms", "CP-SAT time budget in milliseconds.");
+        var budget = flags.Add<long>("budget-ms", "CP-SAT time budget in milliseconds.", OptionRules.AtLeast(0));
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
         var dim = ModelInput.DimOption();
         var command = new Command("plan", "Plan the activation arena and compare it with TFLite Micro's greedy planner.")

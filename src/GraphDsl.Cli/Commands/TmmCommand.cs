@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using GraphDsl.Analysis;
 using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
@@ -14,7 +15,7 @@ namespace GraphDsl.Cli.Commands;
 
 /// <summary><c>graphdsl tmm MODEL [--order stored|FILE] [--csv F] [--chart F.svg|F.png] [--json] [--all]</c>:
 /// Tensor Memory Mapping. Runs the pipeline <c>tmm</c> and shows, for the current execution
-/// order, the activation bytes of every operator, the peak and the lower bound.</summary>
+/// order, the activation bytes of every operator, the peak and the largest single-operator footprint.</summary>
 public static class TmmCommand
 {
     private const int TopRows = 15;
@@ -31,7 +32,7 @@ public static class TmmCommand
         var shared = new PipelineCommandOptions();
         var dim = ModelInput.DimOption();
         var force = StagedOutputs.ForceOption();
-        var command = new Command("tmm", "Tensor Memory Mapping: activation bytes per operator, the peak and the lower bound.") { model, order, csv, chart, json, all, view, dim, force };
+        var command = new Command("tmm", "Tensor Memory Mapping: activation bytes per operator, the peak and the largest single-operator footprint.") { model, order, csv, chart, json, all, view, dim, force };
         shared.AddTo(command, withPrinting: false);
         command.SetAction(parse =>
         {
@@ -51,7 +52,7 @@ public static class TmmCommand
             printer.Print(loaded.Diagnostics);
             if (!loaded.Succeeded) return 1;
             var input = loaded.Model!;
-            printer.Print(TflmCompatibility.Check(input));
+            printer.Print(TflmCompatibility.Grouped(TflmCompatibility.Check(input)));
             if (parse.GetValue(order) is { } orderText)
             {
                 if (WithOrder(input, orderText, printer) is not { } ordered) return 1;
@@ -110,7 +111,9 @@ public static class TmmCommand
         console.MarkupLine(Markup.Escape(peakRow is null
             ? $"peak: {N(table.PeakBytes)} bytes before the first operator ({(table.PeakStep == -1 ? "the graph inputs" : "tensors no operator touches, which TFLite Micro still allocates")})"
             : $"peak: {N(table.PeakBytes)} bytes at step {peakRow.Step}, operator {peakRow.Operator} ({peakRow.Type} {peakRow.Name})"));
-        console.MarkupLine(Markup.Escape($"lower bound: {N(table.LowerBoundBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first; no order goes below it)"));
+        if (table.PeakTensors.Count > 0)
+            console.MarkupLine(Markup.Escape($"live at the peak: {table.PeakTensors.Count} tensors: {LiveTensor.Describe(table.PeakTensors)}"));
+        console.MarkupLine(Markup.Escape($"largest single-operator footprint: {N(table.LargestOperatorBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first; no order goes below it; `order` proves the minimum peak)"));
         if (table.Tflm is { } tflm) console.MarkupLine(Markup.Escape(TflmLine(tflm)));
     }
 
@@ -136,7 +139,7 @@ public static class TmmCommand
     }
 
     /// <summary>One object: model (file name, as in every command's JSON), operators, peak_bytes,
-    /// peak_step, peak_operator, lower_bound_bytes, view, for a TFLite model tflm_head_bytes,
+    /// peak_step, peak_operator, largest_operator_bytes, view, peak_tensors (name, bytes; largest first), for a TFLite model tflm_head_bytes,
     /// tflm_arena_bytes, tflm_breakdown, tflm_estimate and tflm_commit (TFLM's arena as stored), rows.</summary>
     public static string ToJson(TmmTable table, string model)
     {
@@ -149,8 +152,17 @@ public static class TmmCommand
             w.WriteNumber("peak_bytes", table.PeakBytes);
             w.WriteNumber("peak_step", table.PeakStep);
             w.WriteNumber("peak_operator", table.PeakOperator);
-            w.WriteNumber("lower_bound_bytes", table.LowerBoundBytes);
+            w.WriteNumber("largest_operator_bytes", table.LargestOperatorBytes);
             w.WriteString("view", table.View);
+            w.WriteStartArray("peak_tensors");
+            foreach (var t in table.PeakTensors)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", t.Name);
+                w.WriteNumber("bytes", t.Bytes);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             WriteTflm(w, table.Tflm);
             w.WriteStartArray("rows");
             foreach (var r in table.Rows)

@@ -9,8 +9,8 @@ namespace GraphDsl.Passes.Tile;
 /// lowers TFLM's predicted head within the MAC cap (<see cref="TilingSearch"/>) and rewrites them
 /// (<see cref="RowBandTiler"/>); writes <c>@tiling(...)</c> on the graph and <c>@tile(...)</c> on
 /// every operator it adds. The graph comes out in execution order (the current <c>@order</c>
-/// applied, then the bands one after another), with no <c>@order</c> and no annotation computed
-/// for the old order. When no region pays, the model is returned unchanged.</summary>
+/// applied, the bands one after another in the region's place), with <c>@order</c> equal to that
+/// stored order and no annotation computed for the old order. When no region pays, the model is returned unchanged.</summary>
 public sealed class TilePass : IGraphPass
 {
     private static readonly TilingOptions Defaults = new();
@@ -44,7 +44,10 @@ public sealed class TilePass : IGraphPass
         context.Progress.Report(new PassProgress($"tile: {result.Regions.Count} region(s), head {result.HeadBefore} -> {result.HeadAfter} bytes, {result.Evaluated} candidates"));
         var summary = new TilingSummary(result.HeadBefore, result.HeadAfter, result.MacsBefore, result.MacsAfter, options.MaxMacOverhead,
             result.Regions.Select(r => new TilingRegionSummary(r.Input, r.Output, r.Bands, r.Operators, r.MacsBefore, r.MacsAfter)).ToArray());
-        return PassResult.From(model, model.WithMain(TilingAnnotation.Write(result.Graph, summary)));
+        // The stored order of the tiled graph is its execution order; @order says so to the passes
+        // after it (lower writes only a graph whose order is stated).
+        var ordered = ExecutionOrderAnnotation.Write(result.Graph, ExecutionOrder.Stored(result.Graph));
+        return PassResult.From(model, model.WithMain(TilingAnnotation.Write(ordered, summary)));
     }
 
     /// <summary>The graph with its operators stored in the current execution order and without

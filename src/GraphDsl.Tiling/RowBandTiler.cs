@@ -87,7 +87,7 @@ public static class RowBandTiler
 
             var x = graph.Tensor(region.Input);
             var xRows = need[region.Input];
-            held[region.Input] = xRows.Count == Rows(x) ? region.Input : Slice(region.Input, 0, xRows, B(region.Input), Tag(region.Input));
+            held[region.Input] = xRows.Count == Rows(x) ? region.Input : Slice(region.Input, xRows.First, xRows, B(region.Input), Tag(region.Input));
 
             // The name of a tensor holding exactly rows `r` of `t` (a SLICE of its band when the band holds more).
             string RowsOf(string t, RowRange r, string forOutput)

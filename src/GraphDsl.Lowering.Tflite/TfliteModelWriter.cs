@@ -461,6 +461,16 @@ internal sealed class TfliteModelWriter
         return _b.EndTable();
     }
 
+    /// <summary>An attribute value as the IR text spells simple values.</summary>
+    private static string Show(AttributeValue value) => value switch
+    {
+        AttributeValue.Str s => "\"" + s.Value + "\"",
+        AttributeValue.Int i => i.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        AttributeValue.Float f => f.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        AttributeValue.Bool b => b.Value ? "true" : "false",
+        _ => "a " + value.GetType().Name.ToLowerInvariant(),
+    };
+
     private int FloatVector(AttributeValue value) =>
         IntVector(((AttributeValue.List)value).Items.Select(i => BitConverter.SingleToInt32Bits((float)(i switch
         {
@@ -501,7 +511,7 @@ internal sealed class TfliteModelWriter
     private int WriteNewOptions(OptionsTable table, AttributeMap attributes, Ir.Diagnostics.Location where)
     {
         TfliteRewriteException Bad(OptionField field, AttributeValue value) =>
-            new($"attribute {field.Name} = {value} does not fit {table.Name}.{field.Name} ({field.Kind})", where);
+            new($"attribute {field.Name} = {Show(value)} does not fit {table.Name}.{field.Name} ({field.Kind})", where);
         var offsets = new int[table.Fields.Count];
         for (int id = 0; id < offsets.Length; id++)
         {

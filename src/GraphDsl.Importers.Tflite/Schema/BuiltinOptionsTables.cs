@@ -165,6 +165,7 @@ internal static class BuiltinOptionsTables
         ["DEPTH_TO_SPACE"] = "DepthToSpaceOptions", ["SPACE_TO_DEPTH"] = "SpaceToDepthOptions",
         ["SQUARED_DIFFERENCE"] = "SquaredDifferenceOptions", ["ABS"] = "AbsOptions", ["NEG"] = "NegOptions",
         ["EXP"] = "ExpOptions", ["LOG_SOFTMAX"] = "LogSoftmaxOptions", ["ARG_MAX"] = "ArgMaxOptions", ["ARG_MIN"] = "ArgMinOptions",
+        ["GELU"] = "GeluOptions",
     };
 
     /// <summary>Union type (1-based) of the table named <paramref name="tableName"/>, or 0.</summary>

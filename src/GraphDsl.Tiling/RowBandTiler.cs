@@ -28,6 +28,10 @@ public static class RowBandTiler
     /// the SLICE/CONCATENATION that bound the bands).</summary>
     public const string Annotation = WellKnownAnnotations.Tile;
 
+    /// <summary>Most inputs of one CONCATENATION: TFLM's <c>kMaxInputNum</c>
+    /// (tensorflow/lite/micro/kernels/concatenation.cc); more bands are joined in groups first.</summary>
+    public const int MaxConcatInputs = 10;
+
     /// <summary>Output rows of band <paramref name="k"/> of <paramref name="bands"/> over
     /// <paramref name="rows"/> rows: as even as possible.</summary>
     public static RowRange Band(long rows, int bands, int k) => new(k * rows / bands, (k + 1) * rows / bands);
@@ -136,13 +140,27 @@ public static class RowBandTiler
 
         public Graph Finish(List<string> bandOutputs)
         {
-            var concat = new Operator("CONCATENATION", bandOutputs.Select(b => (string?)b).ToEquatableArray(), EquatableArray.Create<string?>(region.Output))
+            var y = graph.Tensor(region.Output);
+            AttributeMap Tag(long band) => AttributeMap.From((Annotation, new AttributeValue.Record(AttributeMap.From(
+                ("region", (long)regionIndex), ("band", band), ("source", region.Output)))));
+            var inputs = bandOutputs;
+            if (inputs.Count > MaxConcatInputs)
             {
-                Attributes = AttributeMap.From(("version", 1L), ("axis", 1L), ("fused_activation_function", "NONE")),
-                Annotations = AttributeMap.From((Annotation, new AttributeValue.Record(AttributeMap.From(
-                    ("region", (long)regionIndex), ("band", (long)bandOutputs.Count), ("source", region.Output))))),
-            };
-            _ops.Add(concat);
+                // TFLM's CONCATENATION takes at most kMaxInputNum inputs: join groups of bands first
+                // (each group a contiguous row range, so in-place concatenation nests).
+                var groups = new List<string>();
+                long rows = Rows(y);
+                int bands = bandOutputs.Count;
+                for (int g = 0, first = 0; first < bands; g++, first += MaxConcatInputs)
+                {
+                    int end = Math.Min(bands, first + MaxConcatInputs);
+                    var name = $"{region.Output}/r{regionIndex}g{g}";
+                    var range = new RowRange(RowBandTiler.Band(rows, bands, first).First, RowBandTiler.Band(rows, bands, end - 1).End);
+                    groups.Add(Emit(Concat(bandOutputs.GetRange(first, end - first), name, Tag(end)), Band(y, range.Count, name)));
+                }
+                inputs = groups;
+            }
+            _ops.Add(Concat(inputs, region.Output, Tag(bandOutputs.Count)));
             var removedOps = new HashSet<int>(region.Operators);
             int at = region.Operators.Max();
             var operators = new List<Operator>();
@@ -161,6 +179,13 @@ public static class RowBandTiler
             var tensors = graph.Tensors.Where(t => !dropped.Contains(t.Name)).Concat(_tensors);
             return graph with { Operators = operators.ToEquatableArray(), Tensors = tensors.ToEquatableArray() };
         }
+
+        private static Operator Concat(List<string> inputs, string output, AttributeMap tag) =>
+            new("CONCATENATION", inputs.Select(b => (string?)b).ToEquatableArray(), EquatableArray.Create<string?>(output))
+            {
+                Attributes = AttributeMap.From(("version", 1L), ("axis", 1L), ("fused_activation_function", "NONE")),
+                Annotations = tag,
+            };
 
         private static long Rows(Tensor t) => t.Type.Shape.Dims[1].Value!.Value;
 

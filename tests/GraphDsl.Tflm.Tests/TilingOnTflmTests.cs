@@ -76,8 +76,9 @@ public sealed class TilingOnTflmTests(ITestOutputHelper output)
         Assert.True(after.Ok, after.ToString());
         Assert.Equal(before.OutputFingerprint, after.OutputFingerprint);
         Assert.True(after.HeadBytes < before.HeadBytes, $"TFLM head {before.HeadBytes} -> {after.HeadBytes} B");
-        // The search's prediction is TFLM's own figure for what was written.
-        Assert.Equal(tiling.HeadAfterBytes, after.HeadBytes);
+        // The search predicts with a greedy placement; the arena pass's own strategy may place
+        // tighter, never looser (it keeps the smaller arena).
+        Assert.True(after.HeadBytes <= tiling.HeadAfterBytes, $"TFLM head {after.HeadBytes} B above the predicted {tiling.HeadAfterBytes} B");
         Assert.InRange(tiling.MacOverhead, 0, tiling.MaxMacOverhead);
         output.WriteLine($"{file}: TFLM head {before.HeadBytes} -> {after.HeadBytes} B, MACs +{100 * tiling.MacOverhead:F1}%, {tiling.Regions.Count} region(s)");
     }

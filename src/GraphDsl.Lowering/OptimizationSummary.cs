@@ -56,7 +56,7 @@ public sealed record OptimizationSummary(
             new MemoryFigures(storedPeak, ArenaBytes(stored), ArenaAnnotation.TflmGreedyArenaBytes(stored))
             {
                 TflmHeadBytes = input?.StoredHeadBytes, TflmArenaBytes = input?.StoredArenaBytes,
-                TflmBreakdown = input?.StoredParts is var (a, s) ? (a, s, null) : null,
+                TflmBreakdown = input?.StoredParts is var (a, s) ? (a, s, input.StoredArenaBytes - input.StoredHeadBytes) : null,
             },
             new MemoryFigures(optimizedPeak, optimized.ArenaBytes, ArenaAnnotation.TflmGreedyArenaBytes(optimized.Graph))
             {
@@ -188,6 +188,9 @@ public sealed record OptimizationSummary(
             sb.Append(CultureInfo.InvariantCulture,
                 $"tiling: {tiling.Regions.Count} region(s) in row bands ({string.Join(", ", tiling.Regions.Select(r => $"{r.Operators} ops -> '{r.Output}' in {r.Bands} bands"))}); MACs {tiling.MacsBefore:N0} -> {tiling.MacsAfter:N0} (+{100 * tiling.MacOverhead:F1}%, cap {100 * tiling.MaxMacOverhead:F0}%)\n");
         }
+        if (Optimized.TflmArenaBytes is { } arena && Optimized.TflmBreakdown is var (act, scr, persistent))
+            sb.Append(CultureInfo.InvariantCulture,
+                $"kTensorArenaSize {arena:N0} B for the written model (TFLM {Tflm?.Commit}): head {Optimized.TflmHeadBytes:N0} = activations {act:N0} + scratch {scr:N0}, persistent {persistent:N0}\n");
         if (Tflm?.Note is { } note) sb.Append("TFLM: ").Append(note).Append('\n');
         if (Tflm?.Estimate is { } estimate) sb.Append("TFLM figures are estimates: ").Append(estimate).Append('\n');
         return sb.ToString();

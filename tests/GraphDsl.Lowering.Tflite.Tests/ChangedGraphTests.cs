@@ -1,6 +1,7 @@
 using GraphDsl.Importers.Tflite;
 using GraphDsl.Ir;
 using GraphDsl.TestKit;
+using GraphDsl.TestKit.Tflite;
 using GraphDsl.TestKit.Tflm;
 using Xunit;
 using Xunit.Abstractions;

@@ -84,6 +84,10 @@ public static class ArenaPlanner
         var assignment = ReuseAnalysis.Compute(problem, order, liveness, options.Reuse, options.Alignment);
         var placement = strategy.Place(assignment.Buffers, options.Alignment, cancellation);
         var reuse = options.Reuse;
+        // "auto" also chooses the buffer assignment, not only the placement, so this part of its
+        // policy lives here: an IArenaStrategy places one given set of buffers (TVM's split), while
+        // comparing the reuse assignment, separate buffers and TFLM's own layout needs the planner's
+        // three assignments. A strategy named explicitly is taken at its word.
         if (strategy is AutoStrategy && reuse != ReuseKinds.None && placement.ArenaBytes > peak)
         {
             // Separate buffers can reach the liveness peak, which the reuse plan missed: try them

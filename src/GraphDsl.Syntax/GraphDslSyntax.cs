@@ -35,6 +35,10 @@ public static class GraphDslSyntax
             var model = (Model?)new IrBuilder(path, diagnostics).VisitFile(tree);
             return new ReadResult(diagnostics.HasErrors ? null : model, diagnostics.ToList());
         }
+        catch (SyntaxErrorListener.ErrorLimitReached)
+        {
+            return new ReadResult(null, diagnostics.ToList());
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             diagnostics.Report(SyntaxDiagnostics.Unreadable, new SourceSpan(path, 1, 1), e.Message);

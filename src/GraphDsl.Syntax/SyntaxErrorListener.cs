@@ -6,11 +6,21 @@ namespace GraphDsl.Syntax;
 
 /// <summary>Turns ANTLR lexer and parser errors into GD0xxx diagnostics at the offending token
 /// (ANTLR columns are 0-based; <see cref="SourceSpan"/> columns are 1-based).</summary>
-/// <remarks>Error recovery keeps going after the first error, so one run reports several; the
-/// count is capped because binary garbage would otherwise produce one error per byte.</remarks>
+/// <remarks>Error recovery keeps going after the first error, so one run reports several; at
+/// <see cref="MaxErrors"/> the parse is abandoned (<see cref="ErrorLimitReached"/>): binary garbage
+/// would otherwise produce one error per byte, and recovery inside a long malformed list re-reads
+/// the list at every error (a 1 MB list of numbers took 24 s, fuzz input gdsl-1-3476).</remarks>
 internal sealed class SyntaxErrorListener : IAntlrErrorListener<int>, IAntlrErrorListener<IToken>
 {
     private const int MaxErrors = 25;
+
+    /// <summary>Longest offending text quoted in a message; ANTLR quotes every token since the start
+    /// of a failed decision, which in a long list is the whole list.</summary>
+    private const int MaxQuotedChars = 80;
+
+    /// <summary>Thrown to stop the parser once <see cref="MaxErrors"/> errors are reported; not a
+    /// <see cref="RecognitionException"/>, so ANTLR's recovery does not catch it.</summary>
+    internal sealed class ErrorLimitReached : Exception;
     private readonly string _path;
     private readonly DiagnosticBag _diagnostics;
     private int _count;
@@ -74,7 +84,11 @@ internal sealed class SyntaxErrorListener : IAntlrErrorListener<int>, IAntlrErro
     {
         _count++;
         if (_count < MaxErrors) _diagnostics.Report(descriptor, new SourceSpan(_path, line, column + 1, length), arg);
-        else if (_count == MaxErrors) _diagnostics.Report(SyntaxDiagnostics.TooManyErrors, new SourceSpan(_path, line, column + 1, length), MaxErrors - 1);
+        else
+        {
+            _diagnostics.Report(SyntaxDiagnostics.TooManyErrors, new SourceSpan(_path, line, column + 1, length), MaxErrors - 1);
+            throw new ErrorLimitReached();
+        }
     }
 
     /// <summary>ANTLR's messages in the words of the language: "unexpected ']'; expected one of
@@ -96,6 +110,10 @@ internal sealed class SyntaxErrorListener : IAntlrErrorListener<int>, IAntlrErro
         return Printable(msg);
     }
 
-    private static string Printable(string s) =>
-        new(s.Select(c => char.IsControl(c) && c != '\t' ? '?' : c).ToArray());
+    private static string Printable(string s)
+    {
+        if (s.Length > MaxQuotedChars * 2)
+            s = Regex.Replace(s, "'([^']{" + MaxQuotedChars + "})[^']{8,}'", "'$1...'");
+        return new(s.Select(c => char.IsControl(c) && c != '\t' ? '?' : c).ToArray());
+    }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using GraphDsl.Analysis;
 using GraphDsl.Scheduling;
-using GraphDsl.Scheduling.Generators;
+using GraphDsl.TestKit.Generators;
 
 namespace GraphDsl.Benchmarks;
 

@@ -259,6 +259,26 @@ public sealed class RegressionTests : IDisposable
         Job(FuzzFormat.Gdsl, text, Outcome.Rejected);
     }
 
+    /// <summary>Found: .gdsl, seed 1, input 3476 (a token duplicated many times in an annotation of
+    /// tests/GraphDsl.Passes.Tests/Cases/tmm/output-read-later.verified.gdsl): `@memory(inputs=128,128,...)`
+    /// with 250,000 numbers was refused correctly but after 24 s, since ANTLR's recovery met one error
+    /// per number and quoted the list again in each. Fixed in SyntaxErrorListener: the parse stops at
+    /// the error cap and quoted text is shortened. The watchdog in Job enforces the 10 s limit.</summary>
+    [Fact]
+    public void A_malformed_list_of_250000_numbers_is_refused_quickly_with_short_messages()
+    {
+        var list = string.Join(",", Enumerable.Repeat("128", 250_000));
+        var text = Encoding.UTF8.GetBytes("graph g(x: i8[4]) -> (y) {\n  y: i8[4] = RELU(x) @memory(inputs=" + list + ", total=4)\n}\n");
+        var (result, _) = Load(FuzzFormat.Gdsl, text);
+        Assert.False(result.Succeeded);
+        var first = result.Diagnostics[0];
+        Assert.Equal("GD0002", first.Id);
+        Assert.Contains("input.gdsl:2:", first.ToString()); // located on the line of the list
+        Assert.All(result.Diagnostics, d => Assert.True(d.Message.Length < 400, $"{d.Message.Length}-character message"));
+        Assert.True(result.Diagnostics.Count <= 25, $"{result.Diagnostics.Count} diagnostics");
+        Job(FuzzFormat.Gdsl, text, Outcome.Rejected);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     /// <summary>int8 x[1,4,4] -> ADD(x,x) -> a -> RELU(a) -> y: the smallest model that plans.</summary>

@@ -1,5 +1,5 @@
 using GraphDsl.Analysis;
-using GraphDsl.Scheduling.Generators;
+using GraphDsl.TestKit.Generators;
 using Xunit;
 
 namespace GraphDsl.Scheduling.Tests;

@@ -1,6 +1,6 @@
 using GraphDsl.Ir;
 
-namespace GraphDsl.Scheduling.Generators;
+namespace GraphDsl.TestKit.Generators;
 
 /// <summary>Accumulates tensors and operators of a synthetic int8 NHWC graph (activations only;
 /// weights are omitted because they do not occupy the arena).</summary>

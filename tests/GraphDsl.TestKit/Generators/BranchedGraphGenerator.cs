@@ -1,6 +1,6 @@
 using GraphDsl.Ir;
 
-namespace GraphDsl.Scheduling.Generators;
+namespace GraphDsl.TestKit.Generators;
 
 /// <summary>Synthetic branched networks of about a given operator count, for scale tests and
 /// benchmarks of the order search: Inception-like (parallel branches joined by CONCATENATION),

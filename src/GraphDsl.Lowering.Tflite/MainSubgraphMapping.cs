@@ -243,9 +243,7 @@ internal sealed class MainSubgraphMapping
         for (int i = 0; i < v.Count; i++)
         {
             var t = v.Table(i);
-            // The importer's rule: the larger of the two fields is the code.
-            int code = Math.Max(t.Int8(F.OperatorCode.DeprecatedBuiltinCode), t.Int32(F.OperatorCode.BuiltinCode));
-            result.Add((code, t.String(F.OperatorCode.CustomCode), t.Int32(F.OperatorCode.Version, 1)));
+            result.Add((BuiltinOperators.CodeOf(t), t.String(F.OperatorCode.CustomCode), t.Int32(F.OperatorCode.Version, 1)));
         }
         return result;
     }

@@ -316,6 +316,11 @@ internal sealed class MainSubgraphMapping
                 ? newIndex.TryGetValue(n, out var x) ? x : throw new TfliteRewriteException($"intermediate '{n}' is not a tensor of the graph", where)
                 : -1).ToArray();
         }
+        // The importer records every scalar field of a present options table and nothing for an
+        // absent one, so an operator without option attributes had no table (CAST in movenet),
+        // unless the table has no scalar fields (PadOptions): then both read back the same.
+        bool scalars = table?.Fields.Any(f => !f.IsOffset && f.Kind != OptionFieldKind.Deprecated32) == true;
+        if (table is not null && scalars && !table.Fields.Any(f => op.Attributes.ContainsKey(f.Name))) table = null;
         return new WrittenOperator(op, (uint)opcode, Operands(op.Inputs), Operands(op.Outputs), intermediates, table is null ? 0 : union, table, where);
     }
 }

@@ -274,8 +274,10 @@ internal sealed class MainSubgraphMapping
             AttributeValue.Str s => s.Value,
             var other => throw new TfliteRewriteException($"custom_code must be a string, not {other}", where),
         };
-        if ((code == BuiltinOperators.Custom) != (custom is not null))
-            throw new TfliteRewriteException(code == BuiltinOperators.Custom ? "a CUSTOM operator needs a custom_code attribute" : $"a {op.OpType} operator cannot have a custom_code", where);
+        // A CUSTOM operator without custom_code is representable (and exists: cases/int4_act), a
+        // builtin one with a custom_code is not.
+        if (code != BuiltinOperators.Custom && custom is not null)
+            throw new TfliteRewriteException($"a {op.OpType} operator cannot have a custom_code", where);
         long version = op.Attributes["version"] is { } v ? v.AsInt() ?? throw new TfliteRewriteException($"version must be an integer, not {v}", where) : 1;
         if (version < 1 || version > int.MaxValue) throw new TfliteRewriteException($"version {version} is outside 1..{int.MaxValue}", where);
 

@@ -144,6 +144,20 @@ public sealed class ChangedGraphTests(ITestOutputHelper output)
         WrittenFromIr(File.ReadAllBytes(path), path, file);
     }
 
+    [SkippableTheory]
+    [InlineData("call_once_resource.tflite")]
+    [InlineData("dup_outputs.tflite")]
+    [InlineData("int4_act.tflite")]
+    [InlineData("no_operators.tflite")]
+    [InlineData("unused_input.tflite")]
+    [InlineData("while_loop.tflite")]
+    public void Edge_case_model_written_entirely_from_the_ir_reimports_equal(string file)
+    {
+        Skip.IfNot(CaseModels.Available, $"cases not found at {CaseModels.Directory}");
+        var path = CaseModels.PathOf(file);
+        WrittenFromIr(File.ReadAllBytes(path), path, file);
+    }
+
     [SkippableFact]
     public void Random_models_written_entirely_from_the_ir_run_identically()
     {

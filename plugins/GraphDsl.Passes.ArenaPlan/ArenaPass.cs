@@ -2,6 +2,7 @@ using GraphDsl.Analysis;
 using GraphDsl.ArenaPlanning;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
+using GraphDsl.Tflm;
 
 namespace GraphDsl.Passes.ArenaPlan;
 
@@ -44,7 +45,9 @@ public sealed class ArenaPass : IGraphPass
         var options = new ArenaPlanOptions(context.Options.Get<long>("align"), context.Options.Get<string>("strategy"),
             reuse, context.Options.Get<long>("budget-ms"));
         if (context.GetAnalysis<MemoryProblem>(model) is not { } problem) return PassResult.Unchanged(model);
-        var plan = ArenaPlanner.Plan(problem, null, options, context.Diagnostics, location, context.Cancellation, model);
+        // TFLM's own plan of the model as stored: the figure the written plan must not exceed.
+        var stored = context.GetAnalysis<TflmArena>(model);
+        var plan = ArenaPlanner.Plan(problem, null, options, context.Diagnostics, location, context.Cancellation, model, stored);
         if (plan is null) return PassResult.Unchanged(model);
         return PassResult.From(model, model.WithMain(ArenaAnnotations.Write(model.Main, problem, plan)));
     }

@@ -2,6 +2,7 @@ using GraphDsl.Analysis;
 using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
+using GraphDsl.Tflm;
 
 namespace GraphDsl.Passes.MemoryReport;
 
@@ -10,7 +11,9 @@ namespace GraphDsl.Passes.MemoryReport;
 /// bound, written as annotations so later passes, reports and snapshots can read them.</summary>
 /// <remarks>
 /// Annotates each operator of the main graph with <c>@memory(inputs=, outputs=, other=, total=)</c>
-/// and the main graph with <c>@tmm(peak_bytes=, peak_step=, peak_operator=, lower_bound_bytes=, view=)</c>.
+/// and the main graph with <c>@tmm(peak_bytes=, peak_step=, peak_operator=, lower_bound_bytes=, view=)</c>,
+/// plus, for a TFLite model, TFLM's whole arena as stored (<c>tflm_head_bytes=, tflm_arena_bytes=</c>
+/// and its parts) from the cached <see cref="TflmArena"/> analysis.
 /// The figures come from <see cref="MemoryProfile"/> over <see cref="MemoryProblem"/>, the same
 /// activation view order search and arena planning use. Returns the input instance when the
 /// annotations are already up to date.
@@ -60,8 +63,15 @@ public sealed class TensorMemoryMappingPass : IGraphPass
 
         var profile = MemoryProfile.Compute(problem, order);
         int peakOperator = profile.PeakStep < 0 ? -1 : profile.Rows[profile.PeakStep].Operator;
-        var annotated = MemoryAnnotation.Write(graph,
-            new MemorySummary(profile.PeakBytes, profile.PeakStep, peakOperator, profile.LowerBoundBytes, viewName),
+        var summary = new MemorySummary(profile.PeakBytes, profile.PeakStep, peakOperator, profile.LowerBoundBytes, viewName)
+        {
+            // What TFLM's arena holds for the model as stored (a TFLite model: TFLM does not run ONNX operators).
+            Tflm = TflmCompatibility.AppliesTo(model) && context.GetAnalysis<TflmArena>(model) is { } tflm
+                ? new TflmArenaFigures(tflm.HeadBytes, tflm.ActivationBytes, tflm.ScratchBytes, tflm.TailBytes, tflm.TotalBytes,
+                    tflm.EstimateSummary, TflmCalibration.ShortCommit)
+                : null,
+        };
+        var annotated = MemoryAnnotation.Write(graph, summary,
             profile.Rows.ToDictionary(r => r.Operator, r => new OperatorMemoryFigures(r.InputBytes, r.OutputBytes, r.OtherBytes, r.TotalBytes)));
         // Same figures as before: hand back the input so analyses stay cached downstream.
         return PassResult.From(model, model.WithMain(annotated));

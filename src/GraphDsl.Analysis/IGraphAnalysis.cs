@@ -8,15 +8,15 @@ namespace GraphDsl.Analysis;
 /// <remarks>
 /// To add an analysis, implement this interface on the result type; there is nothing to register:
 /// <code>
-/// public sealed class TflmArenaModel : IGraphAnalysis&lt;TflmArenaModel&gt;
+/// public sealed class TflmArena : IGraphAnalysis&lt;TflmArena&gt;
 /// {
-///     public static TflmArenaModel? Compute(Model model, AnalysisCache analyses, DiagnosticBag diagnostics)
+///     public static TflmArena? Compute(Model model, AnalysisCache analyses, DiagnosticBag diagnostics)
 ///     {
 ///         if (analyses.Get&lt;MemoryProblem&gt;(model, diagnostics) is not { } problem) return null;
 ///         ...
 ///     }
 /// }
-/// // in a pass: context.GetAnalysis&lt;TflmArenaModel&gt;()
+/// // in a pass: context.GetAnalysis&lt;TflmArena&gt;(model)
 /// </code>
 /// Rules (MLIR's analysis manager): an analysis depends only on the model instance it is given
 /// (the IR is immutable, so the same instance always gives the same answer); it may use other

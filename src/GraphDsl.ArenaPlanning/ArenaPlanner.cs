@@ -46,8 +46,11 @@ public static class ArenaPlanner
     /// <paramref name="order"/> (null: the graph's current order) after checking the options and
     /// the order; null, with diagnostics, when it cannot plan.</summary>
     /// <param name="model">The whole model, for TFLM's figures (null: the problem's graph alone).</param>
+    /// <param name="stored">TFLM's arena of the model as stored, from the analysis cache
+    /// (<c>GetAnalysis&lt;TflmArena&gt;</c>); null: computed here.</param>
     public static ArenaPlan? Plan(MemoryProblem problem, IReadOnlyList<int>? order, ArenaPlanOptions options,
-        DiagnosticBag diagnostics, Location? location, CancellationToken cancellation = default, Model? model = null)
+        DiagnosticBag diagnostics, Location? location, CancellationToken cancellation = default, Model? model = null,
+        TflmArena? stored = null)
     {
         if (options.Alignment <= 0 || (options.Alignment & (options.Alignment - 1)) != 0)
         {
@@ -66,19 +69,22 @@ public static class ArenaPlanner
             diagnostics.Report(ArenaDiagnostics.OrderNotTopological, location);
             return null;
         }
-        return Plan(problem, order, options, strategy, cancellation, model);
+        return Plan(problem, order, options, strategy, cancellation, model, stored);
     }
 
     /// <summary>Plans a checked problem and order with a given strategy (no user input left to check).</summary>
     /// <param name="model">The whole model, for TFLM's figures (null: the problem's graph alone).</param>
+    /// <param name="stored">TFLM's arena of the model as stored (the analysis); null: computed here.</param>
     public static ArenaPlan Plan(MemoryProblem problem, IReadOnlyList<int> order, ArenaPlanOptions options,
-        IArenaStrategy strategy, CancellationToken cancellation = default, Model? model = null)
+        IArenaStrategy strategy, CancellationToken cancellation = default, Model? model = null, TflmArena? stored = null)
     {
         model ??= Model.Of(problem.Graph);
+        stored ??= TflmArenaModel.Compute(model);
+        bool isStored = IsStoredOrder(order);
         var liveness = Liveness.Compute(problem, order);
         long peak = MemoryProfile.Compute(problem, order).PeakBytes;
         var separate = BufferAssignment.Separate(problem, liveness);
-        var own = TflmArenaModel.Compute(model, mainOrder: order);
+        var own = isStored ? stored : TflmArenaModel.Compute(model, mainOrder: order);
         var baseline = TflmBaseline(problem, liveness, separate, own, options.Alignment, cancellation);
 
         var assignment = ReuseAnalysis.Compute(problem, order, liveness, options.Reuse, options.Alignment);
@@ -103,8 +109,10 @@ public static class ArenaPlanner
         var plan = new ArenaPlan(order.ToArray(), assignment, placement, offsets, placement.ArenaBytes, peak,
             assignment.AdjustedPeak(problem, liveness), own.TensorOnlyHeadBytes, placement.Strategy,
             placement.ProvenMinimal, options.Alignment, reuse);
-        return ForTflm(problem, liveness, plan, own, model, options, strategy, cancellation);
+        return ForTflm(problem, liveness, plan, own, stored, model, options, strategy, cancellation);
     }
+
+    private static bool IsStoredOrder(IReadOnlyList<int> order) => order.Select((op, step) => op == step).All(x => x);
 
     private static long[] OffsetsOf(MemoryProblem problem, BufferAssignment assignment, ArenaPlacement placement)
     {
@@ -135,12 +143,11 @@ public static class ArenaPlanner
     }
 
     /// <summary>Applies <see cref="TflmPlanSelection"/>: the plan as TFLM will run it.</summary>
-    private static ArenaPlan ForTflm(MemoryProblem problem, Liveness liveness, ArenaPlan plan, TflmArena own, Model model,
-        ArenaPlanOptions options, IArenaStrategy strategy, CancellationToken cancellation)
+    private static ArenaPlan ForTflm(MemoryProblem problem, Liveness liveness, ArenaPlan plan, TflmArena own, TflmArena stored,
+        Model model, ArenaPlanOptions options, IArenaStrategy strategy, CancellationToken cancellation)
     {
         var order = plan.Order;
-        bool isStored = order.Select((op, step) => op == step).All(x => x);
-        var stored = isStored ? own : TflmArenaModel.Compute(model);
+        bool isStored = IsStoredOrder(order);
         var candidates = new List<(TflmOfflinePlan Kind, TflmArena Predicted, Func<ArenaPlan> Plan)>();
         {
             var a = TflmArenaModel.Compute(model, mainOrder: order, mainOfflineOffsets: TflmPlanSelection.OfflineOffsets(problem, plan.Offsets));
@@ -177,7 +184,7 @@ public static class ArenaPlanner
         var best = candidates.OrderBy(c => c.Predicted.HeadBytes).First(); // OrderBy is stable: earlier wins ties
         if (!isStored && best.Predicted.HeadBytes > stored.HeadBytes)
         {
-            var storedPlan = Plan(problem, ExecutionOrder.Stored(problem.Graph), options, strategy, cancellation, model);
+            var storedPlan = Plan(problem, ExecutionOrder.Stored(problem.Graph), options, strategy, cancellation, model, stored);
             return storedPlan with
             {
                 Tflm = storedPlan.Tflm! with

@@ -29,18 +29,26 @@ public static class CHeaderEmitter
         if (OptimizationSummary.AssumedDimsOf(plan.Graph) is { Count: > 0 } assumed)
             sb.Append("/* Planned for dynamic dimensions taken as: ").Append(CIdentifier.Comment(string.Join(", ", assumed)))
               .Append(".\n   Other sizes need another plan (graphdsl ... --dim NAME=N). */\n");
-        Define(sb, prefix + "_ARENA_SIZE", plan.ArenaBytes, "bytes the offline plan spans (subgraph 0's activations)");
-        if (ArenaAnnotation.Tflm(graph) is { } tflm)
+        var tflm = ArenaAnnotation.Tflm(graph);
+        if (tflm is { ArenaBytes: { } total, PersistentBytes: { } tail })
         {
-            // What TensorFlow Lite Micro itself needs for the written model (GraphDsl.Tflm's model of TFLM).
-            sb.Append("/* TensorFlow Lite Micro ").Append(tflm.Commit).Append(" (reference kernels): planned section (head) ")
-              .Append(tflm.HeadBytes).Append(" B = activations ").Append(tflm.ActivationBytes).Append(" B + kernel scratch ")
-              .Append(tflm.ScratchBytes).Append(" B above them; persistent section (tail) ")
-              .Append(tflm.PersistentBytes is { } tail ? tail + " B" : "not modelled yet: add it to the head for kTensorArenaSize (TFLM prints it as arena_used_bytes())")
-              .Append(tflm.Estimate is { } e ? ". Estimate: " + CIdentifier.Comment(e) : "").Append(" */\n");
+            // kTensorArenaSize: what TensorFlow Lite Micro itself needs for the written model
+            // (GraphDsl.Tflm's model of TFLM), with its parts.
+            sb.Append("/* TensorFlow Lite Micro ").Append(tflm.Commit).Append(" (reference kernels), arena_used_bytes() for this model:\n")
+              .Append(" *   planned section (head) ").Append(tflm.HeadBytes).Append(" B = activations ").Append(tflm.ActivationBytes)
+              .Append(" B + kernel scratch ").Append(tflm.ScratchBytes).Append(" B above them\n")
+              .Append(" *   persistent section (tail) ").Append(tail).Append(" B: TFLM's allocator objects, tensor and node structs, kernel op data\n")
+              .Append(" *   (64-bit host figures; a 32-bit target needs less)")
+              .Append(tflm.Estimate is { } e ? "\n *   ESTIMATE: " + CIdentifier.Comment(e) : "").Append(" */\n");
+            Define(sb, prefix + "_ARENA_SIZE", total, "kTensorArenaSize: TFLM's head + persistent tail");
             Define(sb, prefix + "_TFLM_HEAD_SIZE", tflm.HeadBytes, "bytes of TFLM's planned section for this model");
-            if (tflm.ArenaBytes is { } total) Define(sb, prefix + "_TFLM_ARENA_SIZE", total, "kTensorArenaSize: head + persistent tail");
+            Define(sb, prefix + "_TFLM_PERSISTENT_SIZE", tail, "bytes of TFLM's persistent section");
         }
+        else
+        {
+            Define(sb, prefix + "_ARENA_SIZE", plan.ArenaBytes, "bytes the offline plan spans (TFLM's figures unknown for this model)");
+        }
+        Define(sb, prefix + "_PLAN_SIZE", plan.ArenaBytes, "bytes the offline plan spans (subgraph 0's activations; every offset below is under it)");
         Define(sb, prefix + "_OPERATOR_COUNT", plan.Order.Count, "operators in the schedule");
         Define(sb, prefix + "_ACTIVATION_COUNT", plan.Placements.Count, "activation tensors placed in the arena");
         sb.Append('\n');

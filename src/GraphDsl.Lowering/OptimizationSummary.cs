@@ -53,7 +53,7 @@ public sealed record OptimizationSummary(
             new MemoryFigures(storedPeak, ArenaBytes(stored), ArenaAnnotation.TflmGreedyArenaBytes(stored))
             {
                 TflmHeadBytes = tflm?.StoredHeadBytes, TflmArenaBytes = tflm?.StoredArenaBytes,
-                TflmBreakdown = tflm?.StoredParts is var (a, s) ? (a, s, null) : null,
+                TflmBreakdown = tflm?.StoredParts is var (a, s) ? (a, s, tflm.StoredArenaBytes - tflm.StoredHeadBytes) : null,
             },
             new MemoryFigures(optimizedPeak, optimized.ArenaBytes, ArenaAnnotation.TflmGreedyArenaBytes(optimized.Graph))
             {
@@ -160,6 +160,9 @@ public sealed record OptimizationSummary(
         // Not the order search's proven optimum: the largest inputs+outputs of one operator, which
         // no order avoids (in-place reuse can still place the arena below it).
         sb.Append(CultureInfo.InvariantCulture, $"{"largest operator in+out",-24}{"",14}{LowerBoundBytes,14:N0}\n");
+        if (Optimized.TflmArenaBytes is { } arena && Optimized.TflmBreakdown is var (act, scr, persistent))
+            sb.Append(CultureInfo.InvariantCulture,
+                $"kTensorArenaSize {arena:N0} B for the written model (TFLM {Tflm?.Commit}): head {Optimized.TflmHeadBytes:N0} = activations {act:N0} + scratch {scr:N0}, persistent {persistent:N0}\n");
         if (Tflm?.Note is { } note) sb.Append("TFLM: ").Append(note).Append('\n');
         if (Tflm?.Estimate is { } estimate) sb.Append("TFLM figures are estimates: ").Append(estimate).Append('\n');
         return sb.ToString();

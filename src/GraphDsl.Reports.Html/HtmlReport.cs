@@ -57,7 +57,16 @@ public static class HtmlReport
         // TFLM's planned section with its own plan (before) and with the written offline plan (after).
         if (summary.Stored.TflmHeadBytes is { } headBefore && summary.Optimized.TflmHeadBytes is { } headAfter)
             Row(sb, $"TFLM head (planned section, TFLM {summary.Tflm?.Commit})", headBefore, headAfter);
+        // The whole arena TFLM needs: kTensorArenaSize, head plus persistent section.
+        if (summary.Stored.TflmArenaBytes is { } arenaBefore && summary.Optimized.TflmArenaBytes is { } arenaAfter)
+        {
+            Row(sb, "TFLM arena = kTensorArenaSize (head + persistent)", arenaBefore, arenaAfter);
+            if (summary.Stored.TflmBreakdown is (_, _, { } tailBefore) && summary.Optimized.TflmBreakdown is (_, _, { } tailAfter))
+                Row(sb, "of which TFLM persistent section (tail)", tailBefore, tailAfter);
+        }
         sb.Append("</table>\n");
+        if (summary.Tflm?.Estimate is { } estimate)
+            sb.Append("<p class=\"legend\">TFLM figures are estimates: ").Append(Esc(estimate)).Append("</p>\n");
 
         long memMax = Math.Max(before.PeakBytes, after.PeakBytes);
         sb.Append("<h2>Memory per operator</h2><p class=\"legend\"><span class=\"sw other\"></span>other live tensors ")

@@ -9,6 +9,9 @@ namespace GraphDsl.Reports;
 /// execution order.</summary>
 public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int PeakStep, int PeakOperator, long LowerBoundBytes, string View)
 {
+    /// <summary>TFLM's whole arena for the model as stored (the tmm pass's <c>tflm_*</c> figures), when computed.</summary>
+    public TflmArenaFigures? Tflm { get; init; }
+
     /// <summary>The table of the main graph, or null when it carries no <c>@tmm</c> annotation
     /// (the <c>tmm</c> pass did not run) or an operator has no <c>@memory</c>.</summary>
     public static TmmTable? FromModel(Model model)
@@ -24,7 +27,10 @@ public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int Pe
             rows.Add(new TmmRow(step, order[step], DisplayName(op), op.OpType,
                 memory.InputBytes, memory.OutputBytes, memory.OtherBytes, memory.TotalBytes));
         }
-        return new TmmTable(rows, summary.PeakBytes, summary.PeakStep, summary.PeakOperator, summary.LowerBoundBytes, summary.View);
+        return new TmmTable(rows, summary.PeakBytes, summary.PeakStep, summary.PeakOperator, summary.LowerBoundBytes, summary.View)
+        {
+            Tflm = summary.Tflm,
+        };
     }
 
     /// <summary>The operator's own name, else its first output (TFLite operators have no names).</summary>

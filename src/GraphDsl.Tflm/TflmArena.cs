@@ -1,3 +1,7 @@
+using GraphDsl.Analysis;
+using GraphDsl.Ir;
+using GraphDsl.Ir.Diagnostics;
+
 namespace GraphDsl.Tflm;
 
 /// <summary>What a planned buffer holds.</summary>
@@ -36,6 +40,10 @@ public sealed record TflmEstimateReason(string Operator, string Where, string Re
 public sealed record TflmTailItem(string What, long Bytes);
 
 /// <summary>The model of TFLM's arena for one model: planned head and persistent tail.</summary>
+/// <remarks>As a cached analysis (<c>context.GetAnalysis&lt;TflmArena&gt;(model)</c>) it is TFLM's
+/// arena for the model as written: stored operator order, the model's own offline plan if any,
+/// on <see cref="TflmTarget.Host64"/>. Plans of other orders or offsets come from
+/// <see cref="TflmArenaModel.Compute"/> with those arguments.</remarks>
 /// <param name="HeadBytes"><c>GetNonPersistentUsedBytes()</c> after <c>AllocateTensors()</c>: the planned section.</param>
 /// <param name="ActivationBytes">End of the highest tensor in that plan (the head without scratch buffers above it).</param>
 /// <param name="TensorOnlyHeadBytes">TFLM's plan of the tensors alone (no scratch buffers): the "TFLM greedy" baseline.</param>
@@ -49,8 +57,13 @@ public sealed record TflmArena(
     IReadOnlyList<TflmBuffer> Buffers,
     IReadOnlyList<TflmTailItem> Tail,
     IReadOnlyList<TflmEstimateReason> Estimates,
-    TflmTarget Target)
+    TflmTarget Target) : IGraphAnalysis<TflmArena>
 {
+    /// <summary>TFLM's arena for <paramref name="model"/> as stored (<see cref="TflmArenaModel.Compute"/>);
+    /// never null: operators it cannot model make the figures estimates (<see cref="Estimates"/>).</summary>
+    public static TflmArena? Compute(Model model, AnalysisCache analyses, DiagnosticBag diagnostics) =>
+        TflmArenaModel.Compute(model);
+
     /// <summary>Allocation scope of each step of the main graph (its operator's scope; scopes of
     /// subgraphs it calls follow it). Scope 0 is the main graph's entry.</summary>
     public IReadOnlyList<int> MainStepScopes { get; init; } = [];

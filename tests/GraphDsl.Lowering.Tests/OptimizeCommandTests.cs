@@ -51,7 +51,7 @@ public sealed class OptimizeCommandTests : IDisposable
         var plan = new RawTflite(File.ReadAllBytes(P("out.tflite"))).OfflinePlan()!;
         var arena = optimized.GetProperty("arena_bytes").GetInt64();
         Assert.True(plan[3..].All(o => o < arena));
-        Assert.Contains("ARENA_SIZE " + arena + "u", File.ReadAllText(P("out.h")));
+        Assert.Contains("_PLAN_SIZE " + arena + "u", File.ReadAllText(P("out.h")));
         Assert.DoesNotMatch(new Regex("https?://"), File.ReadAllText(P("r.html")));
     }
 

@@ -3,7 +3,7 @@
 //   ok/error, TFLM's own log lines, the operators TFLM refuses (and where), head/tail/used bytes,
 //   a hash of every output for each seed, and the arena offset TFLM gave each planned tensor.
 //
-// usage: tflm-runner MODEL.tflite [--seeds N] [--arena-bytes N]
+// usage: tflm-runner MODEL.tflite [--seeds N] [--arena-bytes N] [--persistent]
 // Exit code 0 when the model ran, 1 on any error (bad file, refused operator, arena too small...).
 //
 // Built with TFLM's host flags (-fno-exceptions -fno-rtti), so no exceptions here either.
@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdint>
@@ -32,9 +33,11 @@
 #include "tensorflow/lite/micro/micro_arena_constants.h"
 #include "tensorflow/lite/micro/micro_context.h"
 #include "tensorflow/lite/micro/micro_interpreter.h"
+#include "tensorflow/lite/micro/micro_interpreter_context.h"
 #include "tensorflow/lite/micro/micro_interpreter_graph.h"
 #include "tensorflow/lite/micro/micro_mutable_op_resolver.h"
 #include "tensorflow/lite/micro/micro_resource_variable.h"
+#include "tensorflow/lite/micro/tflite_bridge/micro_error_reporter.h"
 #include "tensorflow/lite/schema/schema_generated.h"
 #include "tensorflow/lite/schema/schema_utils.h"
 
@@ -139,6 +142,20 @@ struct PlannedTensor {
   size_t bytes;
 };
 
+// One AllocatePersistentBuffer call (--persistent): what was asked, what the tail grew by
+// (alignment padding included), and the kernel running then ("" outside kernels: allocator
+// objects, eval tensors, node arrays, builtin data, scratch handles, variables, input/output
+// tensors, in TFLM's order).
+struct PersistentAllocation {
+  size_t size;
+  size_t alignment;
+  size_t grew;
+  int subgraph;
+  int index;
+  std::string op;
+  std::string phase;  // "parse" (builtin data), "init" or "prepare" inside a kernel, "" outside
+};
+
 struct Result {
   bool ok = false;
   std::string error;
@@ -150,6 +167,9 @@ struct Result {
   std::vector<OutputResult> inputs;  // hashes: the bytes given for each seed
   std::vector<OutputResult> outputs;
   std::vector<PlannedTensor> tensors;
+  bool list_persistent = false;
+  std::string kernel_sizes;  // --kernel-sizes: JSON object, op -> what its parser and Init allocate
+  std::vector<PersistentAllocation> persistent;
 };
 
 std::string ToJson(const Result& r) {
@@ -206,7 +226,20 @@ std::string ToJson(const Result& r) {
          ",\"index\":" + std::to_string(t.index) + ",\"offset\":" + std::to_string(t.offset) +
          ",\"bytes\":" + std::to_string(t.bytes) + "}";
   }
-  j += "]}\n";
+  j += "]";
+  if (!r.kernel_sizes.empty() && r.kernel_sizes != "?") j += ",\"kernel_sizes\":" + r.kernel_sizes;
+  if (r.list_persistent) {
+    j += ",\"persistent\":[";
+    for (size_t i = 0; i < r.persistent.size(); ++i) {
+      const PersistentAllocation& a = r.persistent[i];
+      j += (i ? "," : "") + std::string("{\"size\":") + std::to_string(a.size) +
+           ",\"alignment\":" + std::to_string(a.alignment) + ",\"grew\":" + std::to_string(a.grew) +
+           ",\"subgraph\":" + std::to_string(a.subgraph) + ",\"index\":" + std::to_string(a.index) +
+           ",\"op\":" + JsonString(a.op) + ",\"phase\":" + JsonString(a.phase) + "}";
+    }
+    j += "]";
+  }
+  j += "}\n";
   return j;
 }
 
@@ -387,8 +420,23 @@ std::string OpName(const tflite::OperatorCode* code) {
   return (name != nullptr && *name != '\0') ? name : "BUILTIN_" + std::to_string(builtin);
 }
 
+void* ObserveInit(TfLiteContext* context, const char* buffer, size_t length);
 TfLiteStatus ObservePrepare(TfLiteContext* context, TfLiteNode* node);
 TfLiteStatus ObserveInvoke(TfLiteContext* context, TfLiteNode* node);
+
+// The parser GetOpDataParser handed out last: TFLM calls it right after asking for it, once per
+// operator, so ParseObserved can name the operator whose builtin data is being allocated.
+tflite::TfLiteBridgeBuiltinParseFunction g_parser = nullptr;
+std::string g_parser_op;
+
+TfLiteStatus ParseObserved(const tflite::Operator* op, tflite::ErrorReporter* reporter,
+                           tflite::BuiltinDataAllocator* allocator, void** builtin_data) {
+  Refusal caller = g_current;
+  g_current = {-1, -2, g_parser_op, "parse"};
+  TfLiteStatus status = g_parser(op, reporter, allocator, builtin_data);
+  g_current = caller;
+  return status;
+}
 
 TfLiteStatus NoBuiltinData(const tflite::Operator*, tflite::ErrorReporter*,
                            tflite::BuiltinDataAllocator*, void** builtin_data) {
@@ -417,7 +465,16 @@ class ObservingResolver : public tflite::MicroOpResolver {
   tflite::TfLiteBridgeBuiltinParseFunction GetOpDataParser(tflite::BuiltinOperator op) const override {
     tflite::TfLiteBridgeBuiltinParseFunction parser = all_.GetOpDataParser(op);
     if (parser == nullptr && probe_) return NoBuiltinData;
-    return parser;
+    if (parser == nullptr || probe_) return parser;
+    g_parser = parser;
+    const char* name = tflite::EnumNameBuiltinOperator(op);
+    g_parser_op = name != nullptr ? name : "BUILTIN_" + std::to_string(op);
+    return ParseObserved;
+  }
+
+  const TFLMRegistration* KernelOf(tflite::BuiltinOperator op) const { return all_.FindOp(op); }
+  tflite::TfLiteBridgeBuiltinParseFunction ParserOf(tflite::BuiltinOperator op) const {
+    return all_.GetOpDataParser(op);
   }
 
   // The kernel TFLM has for this operator code, or nullptr.
@@ -432,6 +489,7 @@ class ObservingResolver : public tflite::MicroOpResolver {
     auto it = observed_.find(original);
     if (it != observed_.end()) return it->second;
     storage_.push_back(*original);
+    if (original->init != nullptr) storage_.back().init = ObserveInit;
     storage_.back().prepare = ObservePrepare;
     storage_.back().invoke = ObserveInvoke;
     observed_[original] = &storage_.back();
@@ -512,6 +570,18 @@ void CurrentOperator(TfLiteContext* context, int* subgraph, int* index) {
       tflite::GetMicroContext(context)->graph());
   *subgraph = graph.GetCurrentSubgraphIndex();
   *index = static_cast<int>(graph.GetCurrentOperatorIndex());
+}
+
+void* ObserveInit(TfLiteContext* context, const char* buffer, size_t length) {
+  int s, i;
+  CurrentOperator(context, &s, &i);
+  const TFLMRegistration* kernel = g_observation->kernels[s][i];
+  if (kernel == nullptr || kernel->init == nullptr) return nullptr;
+  Refusal caller = g_current;
+  g_current = {s, i, g_observation->op_names[s][i], "init"};
+  void* data = kernel->init(context, buffer, length);
+  g_current = caller;
+  return data;
 }
 
 TfLiteStatus ObservePrepare(TfLiteContext* context, TfLiteNode* node) {
@@ -603,6 +673,37 @@ bool Survey(const tflite::Model* model, const ObservingResolver& resolver, Obser
   return true;
 }
 
+// --persistent: every persistent allocation is recorded here (the real run only).
+std::vector<PersistentAllocation>* g_persistent = nullptr;
+
+// TFLM's arena allocator, recording each persistent allocation. It adds no data member, so it
+// takes the same bytes in the tail as SingleArenaBufferAllocator itself.
+class RecordingArena : public tflite::SingleArenaBufferAllocator {
+ public:
+  using tflite::SingleArenaBufferAllocator::SingleArenaBufferAllocator;
+
+  // As SingleArenaBufferAllocator::Create: the allocator object is the first persistent buffer.
+  static RecordingArena* Create(uint8_t* head, size_t size) {
+    RecordingArena tmp(head, size);
+    uint8_t* memory = tmp.AllocatePersistentBuffer(sizeof(RecordingArena), alignof(RecordingArena));
+    return memory == nullptr ? nullptr : new (memory) RecordingArena(tmp);
+  }
+
+  uint8_t* AllocatePersistentBuffer(size_t size, size_t alignment) override {
+    size_t before = GetPersistentUsedBytes();
+    uint8_t* result = tflite::SingleArenaBufferAllocator::AllocatePersistentBuffer(size, alignment);
+    if (g_persistent != nullptr && result != nullptr) {
+      bool in_kernel = g_current.index != -1;  // -2: parsing an operator's builtin data
+      g_persistent->push_back({size, alignment, GetPersistentUsedBytes() - before,
+                               in_kernel ? g_current.subgraph : -1, in_kernel ? std::max(g_current.index, -1) : -1,
+                               in_kernel ? g_current.op : "", in_kernel ? g_current.reason : ""});
+    }
+    return result;
+  }
+};
+static_assert(sizeof(RecordingArena) == sizeof(tflite::SingleArenaBufferAllocator),
+              "the recording allocator must take the tail bytes TFLM's own takes");
+
 // MicroInterpreter with its TfLiteContext reachable, to read subgraph 0's tensors after
 // AllocateTensors (a model with no operator never reaches ObserveInvoke).
 class InspectableInterpreter : public tflite::MicroInterpreter {
@@ -630,7 +731,7 @@ struct Session {
       *error = "cannot allocate an arena of " + std::to_string(bytes) + " bytes";
       return false;
     }
-    buffers = tflite::SingleArenaBufferAllocator::Create(arena, bytes);
+    buffers = RecordingArena::Create(arena, bytes);
     uint8_t* planner_memory = buffers->AllocatePersistentBuffer(
         sizeof(tflite::GreedyMemoryPlanner), alignof(tflite::GreedyMemoryPlanner));
     if (planner_memory == nullptr) {
@@ -666,6 +767,62 @@ struct Session {
   }
 };
 
+// Builtin data allocator that records what a parser asks for (size, alignment).
+class RecordingDataAllocator : public tflite::BuiltinDataAllocator {
+ public:
+  void* Allocate(size_t size, size_t alignment) override {
+    sizes.push_back({size, alignment});
+    void* p = aligned_alloc(16, (size + 15) / 16 * 16 + 16);
+    memset(p, 0, (size + 15) / 16 * 16 + 16);
+    owned.push_back(p);
+    return p;
+  }
+  void Deallocate(void*) override {}
+  ~RecordingDataAllocator() { for (void* p : owned) free(p); }
+  std::vector<std::pair<size_t, size_t>> sizes;
+  std::vector<void*> owned;
+};
+
+// --kernel-sizes: for every builtin TFLM registers, what its parser allocates for the builtin
+// data (an operator without options) and what its Init takes from the persistent section, read
+// by calling them on the live interpreter of the model just run (context in the Init state).
+std::string KernelSizes(const ObservingResolver& resolver, TfLiteContext* context) {
+  auto* micro_context = static_cast<tflite::MicroInterpreterContext*>(tflite::GetMicroContext(context));
+  micro_context->SetInterpreterState(tflite::MicroInterpreterContext::InterpreterState::kInit);
+  // An Operator table with no field set: root offset 8, vtable {4, 4} at 4, table at 8 (TFLM's
+  // flatbuffers build has no builder allocator, so the bytes are written out).
+  alignas(16) static const uint8_t kBareOperator[12] = {8, 0, 0, 0, 4, 0, 4, 0, 4, 0, 0, 0};
+  const tflite::Operator* bare = flatbuffers::GetRoot<tflite::Operator>(kBareOperator);
+  alignas(16) static char zeros[4096];
+  std::string j = "{";
+  bool first = true;
+  for (int code = tflite::BuiltinOperator_MIN; code <= tflite::BuiltinOperator_MAX; ++code) {
+    auto op = static_cast<tflite::BuiltinOperator>(code);
+    const TFLMRegistration* kernel = resolver.KernelOf(op);
+    if (kernel == nullptr || op == tflite::BuiltinOperator_CUSTOM) continue;
+    RecordingDataAllocator data;
+    void* builtin_data = nullptr;
+    if (auto parser = resolver.ParserOf(op)) parser(bare, tflite::GetMicroErrorReporter(), &data, &builtin_data);
+    std::vector<PersistentAllocation> init;
+    g_persistent = &init;
+    if (kernel->init != nullptr) kernel->init(context, zeros, 0);
+    g_persistent = nullptr;
+    j += (first ? "\"" : ",\"") + std::string(tflite::EnumNameBuiltinOperator(op)) + "\":{\"parse\":[";
+    first = false;
+    for (size_t k = 0; k < data.sizes.size(); ++k) {
+      j += (k ? "," : "") + std::string("[") + std::to_string(data.sizes[k].first) + "," +
+           std::to_string(data.sizes[k].second) + "]";
+    }
+    j += "],\"init\":[";
+    for (size_t k = 0; k < init.size(); ++k) {
+      j += (k ? "," : "") + std::string("[") + std::to_string(init[k].size) + "," +
+           std::to_string(init[k].alignment) + "]";
+    }
+    j += "]}";
+  }
+  return j + "}";
+}
+
 // Runs the model with TFLM's real behaviour: it stops at the first refused operator.
 void Run(const tflite::Model* model, int seeds, size_t arena_bytes, Result* r) {
   ObservingResolver resolver(/*probe=*/false);
@@ -677,7 +834,9 @@ void Run(const tflite::Model* model, int seeds, size_t arena_bytes, Result* r) {
 
   Session session;
   g_phase = "AllocateTensors";
-  if (!session.Open(model, resolver, arena_bytes, &r->error)) return;
+  g_persistent = r->list_persistent ? &r->persistent : nullptr;
+  bool opened = session.Open(model, resolver, arena_bytes, &r->error);
+  if (!opened) return;
   InspectableInterpreter& interpreter = *session.interpreter;
   if (interpreter.AllocateTensors() != kTfLiteOk) {
     r->error = "AllocateTensors failed";
@@ -687,6 +846,7 @@ void Run(const tflite::Model* model, int seeds, size_t arena_bytes, Result* r) {
   r->head_bytes = session.buffers->GetNonPersistentUsedBytes();
   r->tail_bytes = session.buffers->GetPersistentUsedBytes();
   r->arena_used_bytes = interpreter.arena_used_bytes();
+  g_persistent = nullptr;  // Invoke allocates nothing persistent; the probe must not record
   o.head_start = session.buffers->GetOverlayMemoryAddress();
   o.head_bytes = r->head_bytes;
   o.tensors = &r->tensors;
@@ -726,6 +886,7 @@ void Run(const tflite::Model* model, int seeds, size_t arena_bytes, Result* r) {
       r->outputs[k].hashes.push_back(HashBytes(static_cast<const uint8_t*>(out->data.data), out->bytes));
     }
   }
+  if (r->kernel_sizes == "?") r->kernel_sizes = KernelSizes(resolver, interpreter.mutable_context());
   if (session.buffers->GetNonPersistentUsedBytes() != r->head_bytes) {
     r->error = "the head section changed during Invoke";
     return;
@@ -782,15 +943,19 @@ int Main(int argc, char** argv) {
     std::string arg = argv[i];
     if (arg == "--seeds" && i + 1 < argc) {
       if (!ParseSize(argv[++i], 1, &seeds)) r.error = "--seeds needs a positive integer";
+    } else if (arg == "--kernel-sizes") {
+      r.kernel_sizes = "?";
+    } else if (arg == "--persistent") {
+      r.list_persistent = true;
     } else if (arg == "--arena-bytes" && i + 1 < argc) {
       if (!ParseSize(argv[++i], 1024, &arena_bytes)) r.error = "--arena-bytes needs an integer >= 1024";
     } else if (arg.rfind("--", 0) == 0 || path != nullptr) {
-      r.error = "usage: tflm-runner MODEL.tflite [--seeds N] [--arena-bytes N] (bad argument '" + arg + "')";
+      r.error = "usage: tflm-runner MODEL.tflite [--seeds N] [--arena-bytes N] [--persistent] (bad argument '" + arg + "')";
     } else {
       path = argv[i];
     }
   }
-  if (path == nullptr && r.error.empty()) r.error = "usage: tflm-runner MODEL.tflite [--seeds N] [--arena-bytes N]";
+  if (path == nullptr && r.error.empty()) r.error = "usage: tflm-runner MODEL.tflite [--seeds N] [--arena-bytes N] [--persistent]";
   r.arena_bytes = static_cast<size_t>(arena_bytes);
   if (!r.error.empty()) {
     fputs(ToJson(r).c_str(), stdout);

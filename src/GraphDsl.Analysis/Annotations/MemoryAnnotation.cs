@@ -12,7 +12,24 @@ public sealed record OperatorMemoryFigures(long InputBytes, long OutputBytes, lo
 /// <param name="PeakOperator">Operator running at the peak; -1 for a graph without operators.</param>
 /// <param name="LowerBoundBytes">Largest inputs-plus-outputs of one operator: no order needs less.</param>
 /// <param name="View">Which tensors count as activations (<c>tflm</c> or <c>persistent-dequantize</c>).</param>
-public sealed record MemorySummary(long PeakBytes, int PeakStep, int PeakOperator, long LowerBoundBytes, string View);
+public sealed record MemorySummary(long PeakBytes, int PeakStep, int PeakOperator, long LowerBoundBytes, string View)
+{
+    /// <summary>TFLM's whole arena for the model as stored (fields <c>tflm_*</c> of <c>@tmm</c>),
+    /// when the model is a TFLite one.</summary>
+    public TflmArenaFigures? Tflm { get; init; }
+}
+
+/// <summary>What TensorFlow Lite Micro's arena holds for a model (GraphDsl.Tflm's model of it),
+/// all in bytes: <c>kTensorArenaSize</c> must be at least <see cref="ArenaBytes"/>.</summary>
+/// <param name="HeadBytes">Planned section (<c>GetNonPersistentUsedBytes()</c>): activations and scratch.</param>
+/// <param name="ActivationBytes">End of the highest tensor in that plan.</param>
+/// <param name="ScratchBytes">What kernel scratch buffers add above the tensors.</param>
+/// <param name="PersistentBytes">Persistent section (<c>GetPersistentUsedBytes()</c>).</param>
+/// <param name="ArenaBytes">Head plus tail: <c>arena_used_bytes()</c>.</param>
+/// <param name="Estimate">Operators whose kernels are not modelled (the figures are estimates), or null.</param>
+/// <param name="Commit">The TFLM commit the model reproduces (short).</param>
+public sealed record TflmArenaFigures(long HeadBytes, long ActivationBytes, long ScratchBytes, long? PersistentBytes,
+    long? ArenaBytes, string? Estimate, string Commit);
 
 /// <summary>The codec of the <c>tmm</c> pass's results: <c>@memory</c> on operators and <c>@tmm</c>
 /// on the graph. Both hold for one execution order (<see cref="ExecutionOrderAnnotation"/> drops them).</summary>
@@ -29,12 +46,25 @@ public static class MemoryAnnotation
                     ("inputs", m.InputBytes), ("outputs", m.OutputBytes), ("other", m.OtherBytes), ("total", m.TotalBytes))),
             }
             : op);
+        var fields = new List<(string, AttributeValue)>
+        {
+            ("peak_bytes", summary.PeakBytes), ("peak_step", summary.PeakStep), ("peak_operator", summary.PeakOperator),
+            ("lower_bound_bytes", summary.LowerBoundBytes), ("view", summary.View),
+        };
+        if (summary.Tflm is { } t)
+        {
+            fields.Add(("tflm_head_bytes", t.HeadBytes));
+            fields.Add(("tflm_activation_bytes", t.ActivationBytes));
+            fields.Add(("tflm_scratch_bytes", t.ScratchBytes));
+            if (t.PersistentBytes is { } tail) fields.Add(("tflm_persistent_bytes", tail));
+            if (t.ArenaBytes is { } total) fields.Add(("tflm_arena_bytes", total));
+            if (t.Estimate is { } estimate) fields.Add(("tflm_estimate", estimate));
+            fields.Add(("tflm_commit", t.Commit));
+        }
         var result = graph with
         {
             Operators = ops.ToEquatableArray(),
-            Annotations = graph.Annotations.With(WellKnownAnnotations.Tmm, Of(
-                ("peak_bytes", summary.PeakBytes), ("peak_step", summary.PeakStep), ("peak_operator", summary.PeakOperator),
-                ("lower_bound_bytes", summary.LowerBoundBytes), ("view", summary.View))),
+            Annotations = graph.Annotations.With(WellKnownAnnotations.Tmm, Of([.. fields])),
         };
         return result.Equals(graph) ? graph : result;
     }
@@ -45,7 +75,13 @@ public static class MemoryAnnotation
         || Int(f, "peak_bytes") is not { } peak || Int(f, "peak_step") is not { } step
         || Int(f, "peak_operator") is not { } op || Int(f, "lower_bound_bytes") is not { } bound
             ? null
-            : new MemorySummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm");
+            : new MemorySummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm")
+            {
+                Tflm = Int(f, "tflm_head_bytes") is { } head
+                    ? new TflmArenaFigures(head, Int(f, "tflm_activation_bytes") ?? head, Int(f, "tflm_scratch_bytes") ?? 0,
+                        Int(f, "tflm_persistent_bytes"), Int(f, "tflm_arena_bytes"), Text(f, "tflm_estimate"), Text(f, "tflm_commit") ?? "")
+                    : null,
+            };
 
     /// <summary>The operator's <c>@memory</c>, or null when absent or incomplete.</summary>
     public static OperatorMemoryFigures? Read(Operator op) =>

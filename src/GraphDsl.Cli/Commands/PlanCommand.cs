@@ -5,6 +5,7 @@ using GraphDsl.Analysis;
 using GraphDsl.ArenaPlanning;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
+using GraphDsl.Tflm;
 
 namespace GraphDsl.Cli.Commands;
 
@@ -45,7 +46,11 @@ public static class PlanCommand
             var options = new ArenaPlanOptions(parse.GetValue(align) ?? defaults.Alignment, parse.GetValue(strategy) ?? defaults.Strategy,
                 kinds, parse.GetValue(budget) ?? defaults.BudgetMilliseconds);
             var graph = loaded.Model.Main;
-            var plan = bag.HasErrors ? null : ArenaPlanner.Plan(loaded.Model, null, options, bag, location);
+            // The activation view and TFLM's arena of the model as stored come from the analysis
+            // cache, as the arena pass reads them.
+            var analyses = new AnalysisCache();
+            var plan = bag.HasErrors || analyses.Get<MemoryProblem>(loaded.Model, bag) is not { } planned ? null
+                : ArenaPlanner.Plan(planned, null, options, bag, location, default, loaded.Model, analyses.Get<TflmArena>(loaded.Model, bag));
             if (plan is null)
             {
                 printer.Print(bag);
@@ -73,8 +78,16 @@ public static class PlanCommand
             plan.Tflm is { } tflm
                 ? $"  TFLite Micro head (planned section): {N(tflm.Stored.HeadBytes)} B with its own plan, {N(tflm.Predicted.HeadBytes)} B with this plan ({tflm.OfflinePlan})"
                 : "  TFLite Micro head: not predicted for this model",
-            "  reuse      arena B   adjusted peak B   saved B",
         };
+        if (plan.Tflm is { Predicted: var p })
+        {
+            lines.Add($"  TFLite Micro arena (kTensorArenaSize): {(p.TotalBytes is { } total ? N(total) : "?")} B with this plan = head {N(p.HeadBytes)} (activations {N(p.ActivationBytes)} + scratch {N(p.ScratchBytes)}) + persistent {(p.TailBytes is { } tail ? N(tail) : "?")}; TFLM {TflmCalibration.ShortCommit}"
+                + (p.EstimateSummary is { } e ? $"; estimate: {e}" : ""));
+        }
+        lines.AddRange(new[]
+        {
+            "  reuse      arena B   adjusted peak B   saved B",
+        });
         lines.AddRange(savings.Entries.Select(e =>
             $"  {ReuseKindsText.Format(e.Reuse),-8} {N(e.ArenaBytes),9} {N(e.AdjustedPeakBytes),17} {N(e.SavedBytes),9}"));
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
@@ -97,8 +110,9 @@ public static class PlanCommand
                 ["activation_bytes"] = t.Predicted.ActivationBytes, ["scratch_bytes"] = t.Predicted.ScratchBytes, ["persistent_bytes"] = t.Predicted.TailBytes,
             } : null,
             ["tflm_stored_head_bytes"] = plan.Tflm?.Stored.HeadBytes,
+            ["tflm_stored_arena_bytes"] = plan.Tflm?.Stored.TotalBytes,
             ["tflm_estimate"] = plan.Tflm?.Predicted.EstimateSummary,
-            ["tflm_commit"] = GraphDsl.Tflm.TflmCalibration.Commit,
+            ["tflm_commit"] = TflmCalibration.Commit,
             ["strategy"] = plan.Strategy,
             ["proven_minimal"] = plan.ProvenMinimal,
             ["align"] = plan.Alignment,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
@@ -110,10 +111,33 @@ public static class TmmCommand
             ? $"peak: {N(table.PeakBytes)} bytes before the first operator ({(table.PeakStep == -1 ? "the graph inputs" : "tensors no operator touches, which TFLite Micro still allocates")})"
             : $"peak: {N(table.PeakBytes)} bytes at step {peakRow.Step}, operator {peakRow.Operator} ({peakRow.Type} {peakRow.Name})"));
         console.MarkupLine(Markup.Escape($"lower bound: {N(table.LowerBoundBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first; no order goes below it)"));
+        if (table.Tflm is { } tflm) console.MarkupLine(Markup.Escape(TflmLine(tflm)));
+    }
+
+    /// <summary>TFLM's arena as one line: the kTensorArenaSize value, its parts and the TFLM commit.</summary>
+    public static string TflmLine(TflmArenaFigures t) =>
+        $"TFLM arena: {(t.ArenaBytes is { } total ? N(total) : "?")} bytes for kTensorArenaSize (planned head {N(t.HeadBytes)}: activations {N(t.ActivationBytes)} + scratch {N(t.ScratchBytes)}; persistent {(t.PersistentBytes is { } p ? N(p) : "?")}), TFLM {t.Commit}, model as stored"
+        + (t.Estimate is { } e ? $"; estimate: {e}" : "");
+
+    /// <summary>The <c>tflm_*</c> members of the JSON outputs: head, arena (kTensorArenaSize) and
+    /// their breakdown, the estimate reason and the TFLM commit.</summary>
+    public static void WriteTflm(Utf8JsonWriter w, TflmArenaFigures? t)
+    {
+        if (t is null) return;
+        w.WriteNumber("tflm_head_bytes", t.HeadBytes);
+        if (t.ArenaBytes is { } total) w.WriteNumber("tflm_arena_bytes", total); else w.WriteNull("tflm_arena_bytes");
+        w.WriteStartObject("tflm_breakdown");
+        w.WriteNumber("activation_bytes", t.ActivationBytes);
+        w.WriteNumber("scratch_bytes", t.ScratchBytes);
+        if (t.PersistentBytes is { } tail) w.WriteNumber("persistent_bytes", tail); else w.WriteNull("persistent_bytes");
+        w.WriteEndObject();
+        if (t.Estimate is { } estimate) w.WriteString("tflm_estimate", estimate); else w.WriteNull("tflm_estimate");
+        w.WriteString("tflm_commit", t.Commit);
     }
 
     /// <summary>One object: model (file name, as in every command's JSON), operators, peak_bytes,
-    /// peak_step, peak_operator, lower_bound_bytes, view, rows.</summary>
+    /// peak_step, peak_operator, lower_bound_bytes, view, for a TFLite model tflm_head_bytes,
+    /// tflm_arena_bytes, tflm_breakdown, tflm_estimate and tflm_commit (TFLM's arena as stored), rows.</summary>
     public static string ToJson(TmmTable table, string model)
     {
         using var stream = new MemoryStream();
@@ -127,6 +151,7 @@ public static class TmmCommand
             w.WriteNumber("peak_operator", table.PeakOperator);
             w.WriteNumber("lower_bound_bytes", table.LowerBoundBytes);
             w.WriteString("view", table.View);
+            WriteTflm(w, table.Tflm);
             w.WriteStartArray("rows");
             foreach (var r in table.Rows)
             {

@@ -103,6 +103,46 @@ public sealed class ChangedGraphTests(ITestOutputHelper output)
         output.WriteLine($"{file} {type}#{nth}, {bands} in-place bands: {actual}; outputs equal");
     }
 
+    /// <summary>Each band gets its own weight tensor naming the original's buffer
+    /// (<c>data("buffer/N")</c>): the bands share the bytes, no buffer is added for them.</summary>
+    [SkippableFact]
+    public void Band_weight_tensors_referencing_the_original_buffer_share_it()
+    {
+        var path = CorpusModels.PathOf("vww_96_int8.tflite");
+        var original = File.ReadAllBytes(path);
+        var main = TfliteImporter.Import(original, path).Model!.Main;
+        int opIndex = SpatialOperator(main, "CONV_2D", 0);
+        var weights = main.Tensor(main.Operators[opIndex].Inputs[1]!);
+        Assert.IsType<ConstantData.Reference>(weights.Data);
+        var reference = WithOutput(main, main.Operators[opIndex].Outputs[0]!);
+        var split = RowBands.Split(reference, opIndex, 3).Graph;
+        int band = 0;
+        var tensors = split.Tensors.ToList();
+        var ops = split.Operators.Select(op =>
+        {
+            if (op.OpType != "CONV_2D" || op.Inputs[1] != weights.Name || !op.Outputs[0]!.Contains("/band")) return op;
+            var own = weights with { Name = $"{weights.Name}/band{band++}", Attributes = AttributeMap.Empty };
+            tensors.Add(own);
+            var inputs = op.Inputs.ToArray();
+            inputs[1] = own.Name;
+            return op with { Inputs = inputs };
+        }).ToList();
+        Assert.Equal(3, band);
+        var g = split with { Tensors = tensors.ToEquatableArray(), Operators = ops.ToEquatableArray() };
+
+        var bytes = TfliteRewriter.Rewrite(original, g, null);
+        var raw = new Importers.Tflite.Tests.TestModels.RawTfliteReader(bytes);
+        var buffer = raw.Tensors(0).Single(t => t.Name == weights.Name).Buffer;
+        Assert.Equal(4, raw.Tensors(0).Count(t => t.Buffer == buffer));
+        int newConstants = split.Tensors.Where(t => t.Data is ConstantData.Inline && main.FindTensor(t.Name) is null)
+            .Select(t => Convert.ToHexString(((ConstantData.Inline)t.Data!).Bytes.ToArray())).Distinct().Count();
+        Assert.Equal(new Importers.Tflite.Tests.TestModels.RawTfliteReader(original).BufferCount + newConstants, raw.BufferCount);
+
+        var (expected, _) = LowerAndRun(original, reference, null, "vww.reference");
+        var (actual, _) = LowerAndRun(original, g, RowBands.SeparatePlan(g), "vww.ownweights");
+        Assert.Equal(expected.OutputFingerprint, actual.OutputFingerprint);
+    }
+
     [SkippableFact]
     public void Random_models_with_a_split_operator_give_identical_outputs_on_tflm()
     {

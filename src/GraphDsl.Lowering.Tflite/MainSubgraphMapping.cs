@@ -243,9 +243,7 @@ internal sealed class MainSubgraphMapping
         for (int i = 0; i < v.Count; i++)
         {
             var t = v.Table(i);
-            // The importer's rule: the larger of the two fields is the code.
-            int code = Math.Max(t.Int8(F.OperatorCode.DeprecatedBuiltinCode), t.Int32(F.OperatorCode.BuiltinCode));
-            result.Add((code, t.String(F.OperatorCode.CustomCode), t.Int32(F.OperatorCode.Version, 1)));
+            result.Add((BuiltinOperators.CodeOf(t), t.String(F.OperatorCode.CustomCode), t.Int32(F.OperatorCode.Version, 1)));
         }
         return result;
     }
@@ -276,8 +274,10 @@ internal sealed class MainSubgraphMapping
             AttributeValue.Str s => s.Value,
             var other => throw new TfliteRewriteException($"custom_code must be a string, not {other}", where),
         };
-        if ((code == BuiltinOperators.Custom) != (custom is not null))
-            throw new TfliteRewriteException(code == BuiltinOperators.Custom ? "a CUSTOM operator needs a custom_code attribute" : $"a {op.OpType} operator cannot have a custom_code", where);
+        // A CUSTOM operator without custom_code is representable (and exists: cases/int4_act), a
+        // builtin one with a custom_code is not.
+        if (code != BuiltinOperators.Custom && custom is not null)
+            throw new TfliteRewriteException($"a {op.OpType} operator cannot have a custom_code", where);
         long version = op.Attributes["version"] is { } v ? v.AsInt() ?? throw new TfliteRewriteException($"version must be an integer, not {v}", where) : 1;
         if (version < 1 || version > int.MaxValue) throw new TfliteRewriteException($"version {version} is outside 1..{int.MaxValue}", where);
 
@@ -318,6 +318,11 @@ internal sealed class MainSubgraphMapping
                 ? newIndex.TryGetValue(n, out var x) ? x : throw new TfliteRewriteException($"intermediate '{n}' is not a tensor of the graph", where)
                 : -1).ToArray();
         }
+        // The importer records every scalar field of a present options table and nothing for an
+        // absent one, so an operator without option attributes had no table (CAST in movenet),
+        // unless the table has no scalar fields (PadOptions): then both read back the same.
+        bool scalars = table?.Fields.Any(f => !f.IsOffset && f.Kind != OptionFieldKind.Deprecated32) == true;
+        if (table is not null && scalars && !table.Fields.Any(f => op.Attributes.ContainsKey(f.Name))) table = null;
         return new WrittenOperator(op, (uint)opcode, Operands(op.Inputs), Operands(op.Outputs), intermediates, table is null ? 0 : union, table, where);
     }
 }

@@ -406,14 +406,12 @@ internal sealed class TfliteModelWriter
         int name = RawString(m, F.TensorMap.Name);
         _b.StartTable(2);
         AddField(F.TensorMap.Name, name);
-        if (main && m.Has(F.TensorMap.TensorIndex))
-        {
-            uint index = m.UInt32(F.TensorMap.TensorIndex);
-            int renumbered = _main.NewIndexOfSourceTensor[index];
-            if (renumbered < 0) throw new TfliteRewriteException($"signature tensor {index} ('{Encoding.UTF8.GetString(m.Vector(F.TensorMap.Name, 1)?.ToBytes() ?? [])}') was removed from subgraph 0");
-            _b.AddUint(F.TensorMap.TensorIndex, (uint)renumbered, 0);
-        }
-        else CopyScalar(m, F.TensorMap.TensorIndex, 4);
+        // An absent tensor_index is 0 (the schema default), which renumbering can move too.
+        uint index = m.UInt32(F.TensorMap.TensorIndex);
+        int renumbered = main ? _main.NewIndexOfSourceTensor[index] : (int)index;
+        if (renumbered < 0) throw new TfliteRewriteException($"signature tensor {index} ('{Encoding.UTF8.GetString(m.Vector(F.TensorMap.Name, 1)?.ToBytes() ?? [])}') was removed from subgraph 0");
+        if (renumbered == index) CopyScalar(m, F.TensorMap.TensorIndex, 4);
+        else _b.AddUint(F.TensorMap.TensorIndex, (uint)renumbered, 0);
         return _b.EndTable();
     }
 

@@ -2,6 +2,7 @@ using GraphDsl.Importers.Tflite;
 using GraphDsl.Importers.Tflite.Tests.TestModels;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
+using GraphDsl.TestKit.Tflite;
 using GraphDsl.TestKit.Tflm;
 using Xunit;
 

@@ -53,6 +53,12 @@ internal static class BuiltinOperators
     public static string NameOf(int code) => code == 225 ? "TEMP_STREAMING_CONV_2D"
         : code >= 0 && code < Names.Length ? Names[code] : "BUILTIN_" + code.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The builtin code of an OperatorCode table: old writers fill only the int8
+    /// deprecated_builtin_code, new ones both (the old one saturated at 127), so the larger value
+    /// is the real code (schema.fbs).</summary>
+    public static int CodeOf(FlatBufferTable operatorCode) =>
+        Math.Max(operatorCode.Int8(TfliteFields.OperatorCode.DeprecatedBuiltinCode), operatorCode.Int32(TfliteFields.OperatorCode.BuiltinCode));
+
     private static readonly Dictionary<string, int> Codes =
         Names.Select((name, code) => (Name: name, Code: code)).Append((Name: "TEMP_STREAMING_CONV_2D", Code: 225)).ToDictionary(p => p.Name, p => p.Code, StringComparer.Ordinal);
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using GraphDsl.Ir;
 
-namespace GraphDsl.Lowering.Tflite.Tests;
+namespace GraphDsl.TestKit.Tflite;
 
 /// <summary>A hand-built IR rewrite, written here independently of any tiling pass: one
 /// CONV_2D / DEPTHWISE_CONV_2D / pool of an NHWC batch-1 graph becomes bands of output rows. Per
@@ -9,7 +9,7 @@ namespace GraphDsl.Lowering.Tflite.Tests;
 /// border bands, columns on every band; the pad value is the zero point, TFLM pad.cc) -> a VALID
 /// copy of the operator on the band -> and one CONCATENATION along axis 1 into the original output.
 /// Weights and bias stay the same tensors (one buffer shared by every band).</summary>
-internal static class RowBands
+public static class RowBands
 {
     /// <summary>The rewritten graph, and for each band (SLICE output, first input row, band output,
     /// first output row), for plans that place slices and band outputs in place.</summary>

@@ -9,7 +9,8 @@ namespace GraphDsl.Passes.Lower;
 /// <summary>The <c>lower</c> pass: writes the plan of the main graph as deliverables through
 /// <see cref="PassContext.Artifacts"/>. Always <c>model.h</c> (C header); and, by the format the
 /// loader recorded for the source (<see cref="PassContext.Source"/>), <c>model.tflite</c>
-/// (operators stored in the planned order plus the offline memory plan), <c>model.onnx</c> (nodes
+/// (subgraph 0 written from the planned graph, operators in the planned order, including what
+/// earlier passes added or changed, plus the offline memory plan), <c>model.onnx</c> (nodes
 /// stored in the planned order) or <c>model.gdsl</c> (canonical text with operators in the planned
 /// order; also for models without a source file).</summary>
 /// <remarks>Requires <c>order</c>, <c>arena</c> and <c>verified</c>: it writes only a plan the

@@ -4,11 +4,13 @@ using GraphDsl.Lowering.Tflite;
 
 namespace GraphDsl.Passes.Lower;
 
-/// <summary>Calls the TFLite rewriter (GraphDsl.Lowering.Tflite) with the plan: operators of
-/// subgraph 0 in execution order, and the arena offset of every tensor of subgraph 0 (-1 where
+/// <summary>Calls the TFLite rewriter (GraphDsl.Lowering.Tflite) with the plan: the planned main
+/// graph with its operators in execution order, and the arena offset of every tensor (-1 where
 /// the runtime plans it: constants and variables).</summary>
-/// <remarks>The importer keeps subgraph 0's tensor table order, so the IR tensor index is the
-/// TFLite tensor index the offline plan is keyed by.</remarks>
+/// <remarks>Subgraph 0 is written from the IR graph, so operators and tensors a pass added,
+/// removed or changed are written too (TfliteRewriter, MainSubgraphMapping); the IR tensor table
+/// order is the written tensor numbering, which the offline plan is keyed by. For an unchanged
+/// graph that is the source's numbering and every table is copied.</remarks>
 internal static class TfliteLowering
 {
     public static byte[]? Rewrite(byte[] original, LoweringPlan plan, string path, DiagnosticBag diagnostics)
@@ -20,7 +22,7 @@ internal static class TfliteLowering
             diagnostics.Report(LoweringDiagnostics.ArenaBeyondInt32, new ModelLocation(path, "subgraph0"), plan.Graph.Name, beyond.Name, beyond.End);
             return null;
         }
-        var result = TfliteRewriter.TryRewrite(original, path, plan.Order, plan.WritesOfflinePlan ? plan.OffsetsByTensorIndex() : null);
+        var result = TfliteRewriter.TryRewrite(original, path, plan.StoredInExecutionOrder(), plan.WritesOfflinePlan ? plan.OffsetsByTensorIndex() : null);
         diagnostics.AddRange(result.Diagnostics);
         return result.Bytes;
     }

@@ -9,4 +9,8 @@ public enum AliasReason
     InPlace,
     /// <summary>The tensor (and everything sharing its bytes) is a slice of the other, a concat output.</summary>
     Concat,
+    /// <summary>The tensor is the output of a SLICE whose rows are one contiguous byte range of the
+    /// other (a row band of an NHWC batch-1 tensor): it sits at that range, read-only, so the
+    /// SLICE copies every byte onto itself.</summary>
+    Slice,
 }

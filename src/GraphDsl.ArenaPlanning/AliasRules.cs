@@ -35,6 +35,7 @@ internal sealed class AliasRules
             AliasReason.View => WhyNotView(t, of),
             AliasReason.InPlace => WhyNotInPlace(t, of),
             AliasReason.Concat => WhyNotConcatSlice(t, of),
+            AliasReason.Slice => WhyNotSliceView(t, of, alias.Offset),
             _ => "unknown reason",
         };
     }
@@ -47,6 +48,16 @@ internal sealed class AliasRules
         if (!ReusableOperators.IsView(op)) return $"{op.OpType} is not a view operator";
         if (op.Inputs.Count == 0 || op.Inputs[0] != _problem.TensorName(of)) return "the other tensor is not the view's first operand";
         return _problem.Size[t] == _problem.Size[of] ? null : "sizes differ";
+    }
+
+    private string? WhyNotSliceView(int t, int of, long offset)
+    {
+        int producer = _problem.Producer[t];
+        if (producer < 0) return "nothing writes it";
+        var op = _problem.Graph.Operators[producer];
+        if (op.Inputs.Count == 0 || op.Inputs[0] != _problem.TensorName(of)) return "the other tensor is not the slice's first operand";
+        if (ReusableOperators.SliceViewOffset(_problem.Graph, op) is not { } at) return $"{op.OpType} is not a contiguous SLICE";
+        return at == offset ? null : $"the slice starts {at} bytes into the other tensor, not {offset}";
     }
 
     private string? WhyNotInPlace(int t, int of)

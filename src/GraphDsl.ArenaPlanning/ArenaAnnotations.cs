@@ -9,7 +9,7 @@ namespace GraphDsl.ArenaPlanning;
 /// annotations and reads a placement back for the verifier.</summary>
 /// <remarks>
 /// Every activation gets <c>@arena(offset=, size=)</c>; an activation sharing bytes gets
-/// <c>@alias(of="x", offset=, reason="view"|"inplace"|"concat")</c> (offset relative to x); the
+/// <c>@alias(of="x", offset=, reason="view"|"inplace"|"concat"|"slice")</c> (offset relative to x); the
 /// graph gets <c>@arena_plan(...)</c> with the figures. Stale <c>@alias</c> annotations from an
 /// earlier plan are removed, so the printed IR shows exactly this plan's decisions.
 /// </remarks>
@@ -82,6 +82,7 @@ public static class ArenaAnnotations
     {
         AliasReason.View => "view",
         AliasReason.InPlace => "inplace",
+        AliasReason.Slice => "slice",
         _ => "concat",
     };
 

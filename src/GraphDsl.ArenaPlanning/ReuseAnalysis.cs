@@ -12,6 +12,9 @@ namespace GraphDsl.ArenaPlanning;
 /// <list type="bullet">
 /// <item>View: the output is the first operand reinterpreted (equal byte size; a single-input
 /// concatenation is one too). Neither is ever written again, so they may be read side by side.</item>
+/// <item>Slice: the output of a SLICE that is one contiguous byte range of its input (a band of
+/// rows, <see cref="ReusableOperators.SliceViewOffset"/>) sits at that range, like a view: both
+/// are read-only afterwards, and the SLICE writes each byte with the value it already holds.</item>
 /// <item>In-place: an elementwise operator writes output element i after reading input element i
 /// only, so writing over an input of identical byte size and element width is safe when nothing
 /// else needs that input's bytes afterwards: every activation of its buffer must be dead after this
@@ -67,6 +70,12 @@ public static class ReuseAnalysis
             {
                 trees.Attach(output, operands[0], 0);
                 Alias(new TensorAlias(output, operands[0], 0, AliasReason.View));
+            }
+            else if (kinds.HasFlag(ReuseKinds.Views) && operands.Length > 0 && operands[0] >= 0
+                && ReusableOperators.SliceViewOffset(problem.Graph, op) is { } at && trees.Fits(output, operands[0], at))
+            {
+                trees.Attach(output, operands[0], at);
+                Alias(new TensorAlias(output, operands[0], at, AliasReason.Slice));
             }
             else if (kinds.HasFlag(ReuseKinds.InPlace) && ReusableOperators.Elementwise.Contains(op.OpType)
                 && FindOverwritableInput(problem, trees, operands, output, step) is { } input)

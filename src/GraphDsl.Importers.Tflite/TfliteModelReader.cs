@@ -115,9 +115,7 @@ internal sealed class TfliteModelReader
         {
             Where = $"operator_code{i}";
             var t = vector.Table(i);
-            // Old writers fill only the int8 deprecated field, new ones both (the old one saturated at
-            // 127); the larger value is the real code.
-            int code = Math.Max(t.Int8(F.OperatorCode.DeprecatedBuiltinCode), t.Int32(F.OperatorCode.BuiltinCode));
+            int code = BuiltinOperators.CodeOf(t);
             var custom = t.String(F.OperatorCode.CustomCode);
             result.Add(new OpCode(BuiltinOperators.NameOf(code), custom, t.Int32(F.OperatorCode.Version, 1)));
         }

@@ -26,6 +26,14 @@ public static class WellKnownAnnotations
     /// <summary>On the main graph: the figures of the order search (<c>@order_search(peak_bytes=.., ...)</c>).</summary>
     public const string OrderSearch = "order_search";
 
+    /// <summary>On an operator made by row-band tiling: <c>@tile(region=r, band=k, source="...")</c>,
+    /// source being the first output of the operator it was cut from (the region input for the
+    /// band's SLICE of it, the region output for the CONCATENATION that joins the bands).</summary>
+    public const string Tile = "tile";
+
+    /// <summary>On the main graph: what the tile pass did (<c>@tiling(regions=[...], macs_before=.., macs_after=..)</c>).</summary>
+    public const string Tiling = "tiling";
+
     /// <summary>Annotations computed for one execution order: they are stale as soon as the order
     /// changes, so whatever writes a new order removes them (see ExecutionOrderAnnotation.Write).</summary>
     public static IReadOnlyList<string> OrderDependent { get; } = [Memory, Tmm, Arena, Alias, ArenaPlan, OrderSearch];

@@ -1,4 +1,6 @@
+using System.Text;
 using Google.FlatBuffers;
+using GraphDsl.Ir;
 using GraphDsl.Importers.Tflite.Schema;
 using F = GraphDsl.Importers.Tflite.Schema.TfliteFields;
 
@@ -32,7 +34,7 @@ internal sealed class TfliteModelWriter
 {
     private readonly FlatBufferTable _root;
     private readonly ByteBuffer _source;
-    private readonly IReadOnlyList<int> _mainOrder;
+    private readonly MainSubgraphMapping _main;
     private readonly Func<int, byte[]?> _bufferReplacement;
     private readonly Func<IReadOnlyList<(byte[] Name, uint Buffer)>, IReadOnlyList<(byte[] Name, uint Buffer)>> _metadataEdit;
     private readonly byte[][] _appendedBuffers;
@@ -40,12 +42,12 @@ internal sealed class TfliteModelWriter
     private ulong[]? _externalOffsets;
     private int _externalIndex;
 
-    public TfliteModelWriter(FlatBufferTable root, IReadOnlyList<int> mainOrder, Func<int, byte[]?> bufferReplacement,
+    public TfliteModelWriter(FlatBufferTable root, MainSubgraphMapping main, Func<int, byte[]?> bufferReplacement,
         byte[][] appendedBuffers, Func<IReadOnlyList<(byte[] Name, uint Buffer)>, IReadOnlyList<(byte[] Name, uint Buffer)>> metadataEdit)
     {
         _root = root;
         _source = root.Buffer;
-        _mainOrder = mainOrder;
+        _main = main;
         _bufferReplacement = bufferReplacement;
         _appendedBuffers = appendedBuffers;
         _metadataEdit = metadataEdit;
@@ -86,7 +88,8 @@ internal sealed class TfliteModelWriter
         RequireKnownFields(root, 8, "Model");
 
         int buffers = WriteBuffers(root);
-        int opcodes = OffsetVector(Tables(root.Vector(F.Model.OperatorCodes, 4)).Select(WriteOperatorCode).ToArray());
+        int opcodes = OffsetVector(Tables(root.Vector(F.Model.OperatorCodes, 4)).Select(WriteOperatorCode)
+            .Concat(_main.AppendedOperatorCodes.Select(WriteNewOperatorCode)).ToArray());
         var subgraphTables = Tables(root.Vector(F.Model.Subgraphs, 4)).ToArray();
         int subgraphs = OffsetVector(subgraphTables.Select((t, g) => WriteSubgraph(t, g)).ToArray());
         int description = RawString(root, F.Model.Description);
@@ -173,18 +176,54 @@ internal sealed class TfliteModelWriter
         return _b.EndTable();
     }
 
+    /// <summary>Writes an operator code the source lacks: deprecated_builtin_code saturates at
+    /// PLACEHOLDER_FOR_GREATER_OP_CODES (127) and builtin_code holds the code (schema.fbs).</summary>
+    private int WriteNewOperatorCode(MainSubgraphMapping.NewOperatorCode code)
+    {
+        int custom = code.CustomCode is null ? 0 : RawString(Encoding.UTF8.GetBytes(code.CustomCode));
+        _b.StartTable(4);
+        _b.AddSbyte(F.OperatorCode.DeprecatedBuiltinCode, (sbyte)Math.Min(code.BuiltinCode, BuiltinOperators.PlaceholderForGreaterOpCodes), 0);
+        AddField(F.OperatorCode.CustomCode, custom);
+        _b.AddInt(F.OperatorCode.Version, code.Version, 0);
+        _b.AddInt(F.OperatorCode.BuiltinCode, code.BuiltinCode, 0);
+        return _b.EndTable();
+    }
+
     private int WriteSubgraph(FlatBufferTable sg, int g)
     {
         RequireKnownFields(sg, 6, $"subgraph {g}");
-        int tensors = sg.Vector(F.SubGraph.Tensors, 4) is { } tv ? OffsetVector(Tables(tv).Select((t, i) => WriteTensor(t, $"subgraph {g} tensor {i}")).ToArray()) : 0;
-        int inputs = Ints(sg, F.SubGraph.Inputs);
-        int outputs = Ints(sg, F.SubGraph.Outputs);
-        int operators = 0;
-        if (sg.Vector(F.SubGraph.Operators, 4) is { } opv)
+        var sourceTensors = Tables(sg.Vector(F.SubGraph.Tensors, 4)).ToArray();
+        var sourceOps = Tables(sg.Vector(F.SubGraph.Operators, 4)).ToArray();
+        int tensors, inputs, outputs, operators;
+        if (g == 0)
         {
-            var ops = Tables(opv).ToArray();
-            IEnumerable<int> order = g == 0 ? _mainOrder : Enumerable.Range(0, ops.Length);
-            operators = OffsetVector(order.Select(i => WriteOperator(ops[i], $"subgraph {g} operator {i}")).ToArray());
+            // Subgraph 0 is the IR's main graph (see MainSubgraphMapping); a field absent in the
+            // source and empty now stays absent, so an unchanged graph is written as before.
+            tensors = sg.Has(F.SubGraph.Tensors) || _main.Tensors.Count > 0
+                ? OffsetVector(_main.Tensors.Select((t, i) => t switch
+                {
+                    MainSubgraphMapping.CopiedTensor c => WriteTensor(sourceTensors[c.Source], $"subgraph 0 tensor {c.Source}"),
+                    MainSubgraphMapping.WrittenTensor w => WriteNewTensor(w),
+                    _ => throw new InvalidOperationException(),
+                }).ToArray())
+                : 0;
+            inputs = sg.Has(F.SubGraph.Inputs) || _main.Inputs.Length > 0 ? IntVector(_main.Inputs) : 0;
+            outputs = sg.Has(F.SubGraph.Outputs) || _main.Outputs.Length > 0 ? IntVector(_main.Outputs) : 0;
+            operators = sg.Has(F.SubGraph.Operators) || _main.Operators.Count > 0
+                ? OffsetVector(_main.Operators.Select(o => o switch
+                {
+                    MainSubgraphMapping.CopiedOperator c => WriteOperator(sourceOps[c.Source], $"subgraph 0 operator {c.Source}", Renumber),
+                    MainSubgraphMapping.WrittenOperator w => WriteNewOperator(w),
+                    _ => throw new InvalidOperationException(),
+                }).ToArray())
+                : 0;
+        }
+        else
+        {
+            tensors = sg.Has(F.SubGraph.Tensors) ? OffsetVector(sourceTensors.Select((t, i) => WriteTensor(t, $"subgraph {g} tensor {i}")).ToArray()) : 0;
+            inputs = Ints(sg, F.SubGraph.Inputs);
+            outputs = Ints(sg, F.SubGraph.Outputs);
+            operators = sg.Has(F.SubGraph.Operators) ? OffsetVector(sourceOps.Select((op, i) => WriteOperator(op, $"subgraph {g} operator {i}", null)).ToArray()) : 0;
         }
         int name = RawString(sg, F.SubGraph.Name);
         _b.StartTable(6);
@@ -246,17 +285,24 @@ internal sealed class TfliteModelWriter
         return _b.EndTable();
     }
 
-    private int WriteOperator(FlatBufferTable op, string what)
+    /// <summary>A source tensor index of subgraph 0 in the new numbering (-1, "absent", stays).</summary>
+    private int Renumber(int index) =>
+        index < 0 ? index
+        : _main.NewIndexOfSourceTensor[index] is var n and >= 0 ? n
+        : throw new InvalidOperationException($"A copied operator names removed tensor {index}.");
+
+    /// <summary>Copies an operator; <paramref name="renumber"/> maps its tensor indices (subgraph 0).</summary>
+    private int WriteOperator(FlatBufferTable op, string what, Func<int, int>? renumber)
     {
         RequireKnownFields(op, 14, what);
         if (op.Has(F.Operator.BuiltinOptions2) || op.UInt8(F.Operator.BuiltinOptions2Type) != 0)
             throw new TfliteRewriteException($"{what} has builtin_options_2 (StableHLO options), which the rewriter does not copy");
-        int inputs = Ints(op, F.Operator.Inputs);
-        int outputs = Ints(op, F.Operator.Outputs);
+        int inputs = Ints(op, F.Operator.Inputs, renumber);
+        int outputs = Ints(op, F.Operator.Outputs, renumber);
         int options = op.Table(F.Operator.BuiltinOptions) is { } o ? WriteOptions(o, op.UInt8(F.Operator.BuiltinOptionsType), what) : 0;
         int custom = op.Vector(F.Operator.CustomOptions, 1) is { } cv ? ByteVector(cv.ToBytes(), 1) : 0;
         int mutating = op.Vector(F.Operator.MutatingVariableInputs, 1) is { } mv ? ByteVector(mv.ToBytes(), 1) : 0;
-        int intermediates = Ints(op, F.Operator.Intermediates);
+        int intermediates = Ints(op, F.Operator.Intermediates, renumber);
         ulong largeOffset = op.UInt64(F.Operator.LargeCustomOptionsOffset), largeSize = op.UInt64(F.Operator.LargeCustomOptionsSize);
         _b.StartTable(14);
         CopyScalar(op, F.Operator.OpcodeIndex, 4);
@@ -339,8 +385,9 @@ internal sealed class TfliteModelWriter
     private int WriteSignature(FlatBufferTable s)
     {
         RequireKnownFields(s, 5, "signature def");
-        int inputs = s.Vector(F.SignatureDef.Inputs, 4) is { } iv ? OffsetVector(Tables(iv).Select(WriteTensorMap).ToArray()) : 0;
-        int outputs = s.Vector(F.SignatureDef.Outputs, 4) is { } ov ? OffsetVector(Tables(ov).Select(WriteTensorMap).ToArray()) : 0;
+        bool main = s.UInt32(F.SignatureDef.SubgraphIndex) == 0;
+        int inputs = s.Vector(F.SignatureDef.Inputs, 4) is { } iv ? OffsetVector(Tables(iv).Select(m => WriteTensorMap(m, main)).ToArray()) : 0;
+        int outputs = s.Vector(F.SignatureDef.Outputs, 4) is { } ov ? OffsetVector(Tables(ov).Select(m => WriteTensorMap(m, main)).ToArray()) : 0;
         int key = RawString(s, F.SignatureDef.SignatureKey);
         int tag = RawString(s, F.SignatureDef.DeprecatedTag);
         _b.StartTable(5);
@@ -352,13 +399,164 @@ internal sealed class TfliteModelWriter
         return _b.EndTable();
     }
 
-    private int WriteTensorMap(FlatBufferTable m)
+    /// <summary>Copies a signature's tensor map; one of subgraph 0 names its tensor in the new numbering.</summary>
+    private int WriteTensorMap(FlatBufferTable m, bool main)
     {
         RequireKnownFields(m, 2, "signature tensor map");
         int name = RawString(m, F.TensorMap.Name);
         _b.StartTable(2);
         AddField(F.TensorMap.Name, name);
-        CopyScalar(m, F.TensorMap.TensorIndex, 4);
+        // An absent tensor_index is 0 (the schema default), which renumbering can move too.
+        uint index = m.UInt32(F.TensorMap.TensorIndex);
+        int renumbered = main ? _main.NewIndexOfSourceTensor[index] : (int)index;
+        if (renumbered < 0) throw new TfliteRewriteException($"signature tensor {index} ('{Encoding.UTF8.GetString(m.Vector(F.TensorMap.Name, 1)?.ToBytes() ?? [])}') was removed from subgraph 0");
+        if (renumbered == index) CopyScalar(m, F.TensorMap.TensorIndex, 4);
+        else _b.AddUint(F.TensorMap.TensorIndex, (uint)renumbered, 0);
+        return _b.EndTable();
+    }
+
+    // ---- tables written from the IR (new or changed by a pass), the inverse of TfliteModelReader ----
+
+    private int WriteNewTensor(MainSubgraphMapping.WrittenTensor w)
+    {
+        var t = w.Tensor;
+        int shape = IntVector(t.Type.Shape.Dims.Select(d => d.Value is { } v ? checked((int)v) : -1).ToArray());
+        var rawName = t.Attributes["tflite_name"] is AttributeValue.Str raw ? raw.Value : t.Name;
+        int name = RawString(Encoding.UTF8.GetBytes(rawName));
+        int quantization = WriteNewQuantization(t);
+        int signature = t.Attributes["shape_signature"]?.AsInts() is { } sig ? IntVector(sig.Select(d => checked((int)d)).ToArray()) : 0;
+        _b.StartTable(9);
+        AddField(F.Tensor.Shape, shape);
+        _b.AddSbyte(F.Tensor.Type, TfliteTensorTypes.FromDataType(t.Type.ElementType)!.Value, 0);
+        _b.AddUint(F.Tensor.Buffer, w.Buffer, 0);
+        AddField(F.Tensor.Name, name);
+        AddField(F.Tensor.Quantization, quantization);
+        if (t.Kind == TensorKind.Variable) _b.AddBool(F.Tensor.IsVariable, true, false);
+        AddField(F.Tensor.ShapeSignature, signature);
+        if (t.Attributes["has_rank"] is AttributeValue.Bool hasRank) _b.AddBool(F.Tensor.HasRank, hasRank.Value, false);
+        return _b.EndTable();
+    }
+
+    /// <summary>QuantizationParameters from <see cref="Tensor.Quantization"/> and the importer's
+    /// quant_min / quant_max / quant_zero_point attributes, or 0 when the tensor has none.</summary>
+    private int WriteNewQuantization(Tensor t)
+    {
+        var q = t.Quantization;
+        var minimum = t.Attributes["quant_min"];
+        var maximum = t.Attributes["quant_max"];
+        var zeroOnly = t.Attributes["quant_zero_point"]?.AsInts();
+        if (q is null && minimum is null && maximum is null && zeroOnly is null) return 0;
+        int min = minimum is null ? 0 : FloatVector(minimum);
+        int max = maximum is null ? 0 : FloatVector(maximum);
+        int scale = q is null ? 0 : IntVector(q.Scales.Select(v => BitConverter.SingleToInt32Bits((float)v)).ToArray());
+        int zeroPoint = q is not null ? LongVector(q.ZeroPoints.ToArray()) : zeroOnly is not null ? LongVector(zeroOnly.ToArray()) : 0;
+        _b.StartTable(7);
+        AddField(F.Quantization.Min, min);
+        AddField(F.Quantization.Max, max);
+        AddField(F.Quantization.Scale, scale);
+        AddField(F.Quantization.ZeroPoint, zeroPoint);
+        if (q?.Axis is { } axis) _b.AddInt(F.Quantization.QuantizedDimension, axis, 0);
+        return _b.EndTable();
+    }
+
+    /// <summary>An attribute value as the IR text spells simple values.</summary>
+    private static string Show(AttributeValue value) => value switch
+    {
+        AttributeValue.Str s => "\"" + s.Value + "\"",
+        AttributeValue.Int i => i.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        AttributeValue.Float f => f.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        AttributeValue.Bool b => b.Value ? "true" : "false",
+        _ => "a " + value.GetType().Name.ToLowerInvariant(),
+    };
+
+    private int FloatVector(AttributeValue value) =>
+        IntVector(((AttributeValue.List)value).Items.Select(i => BitConverter.SingleToInt32Bits((float)(i switch
+        {
+            AttributeValue.Float f => f.Value,
+            AttributeValue.Int n => n.Value,
+            _ => throw new TfliteRewriteException($"expected a number, got {i}"),
+        }))).ToArray());
+
+    private int WriteNewOperator(MainSubgraphMapping.WrittenOperator w)
+    {
+        var a = w.Operator.Attributes;
+        int inputs = IntVector(w.Inputs);
+        int outputs = IntVector(w.Outputs);
+        int options = w.Options is { } table ? WriteNewOptions(table, a, w.Where) : 0;
+        int custom = a["custom_options"] is AttributeValue.Bytes bytes ? ByteVector(bytes.Value.ToArray(), 1) : 0;
+        int mutating = a["mutating_variable_inputs"] is AttributeValue.List flags
+            ? ByteVector(flags.Items.Select(f => f is AttributeValue.Bool { Value: true } ? (byte)1 : (byte)0).ToArray(), 1) : 0;
+        int intermediates = w.Intermediates is { } im ? IntVector(im) : 0;
+        _b.StartTable(14);
+        _b.AddUint(F.Operator.OpcodeIndex, w.OpcodeIndex, 0);
+        AddField(F.Operator.Inputs, inputs);
+        AddField(F.Operator.Outputs, outputs);
+        if (options != 0)
+        {
+            _b.AddByte(F.Operator.BuiltinOptionsType, (byte)w.UnionType, 0);
+            AddField(F.Operator.BuiltinOptions, options);
+        }
+        AddField(F.Operator.CustomOptions, custom);
+        if (a["custom_options_format"]?.AsInt() is { } format) _b.AddByte(F.Operator.CustomOptionsFormat, checked((byte)format), 0);
+        AddField(F.Operator.MutatingVariableInputs, mutating);
+        AddField(F.Operator.Intermediates, intermediates);
+        return _b.EndTable();
+    }
+
+    /// <summary>A builtin options table from the operator's attributes, each field spelled and typed
+    /// as TfliteModelReader.ReadBuiltinOptions records it; an absent attribute leaves the field at
+    /// its schema default.</summary>
+    private int WriteNewOptions(OptionsTable table, AttributeMap attributes, Ir.Diagnostics.Location where)
+    {
+        TfliteRewriteException Bad(OptionField field, AttributeValue value) =>
+            new($"attribute {field.Name} = {Show(value)} does not fit {table.Name}.{field.Name} ({field.Kind})", where);
+        var offsets = new int[table.Fields.Count];
+        for (int id = 0; id < offsets.Length; id++)
+        {
+            var field = table.Fields[id];
+            if (!field.IsOffset || attributes[field.Name] is not { } value) continue;
+            offsets[id] = field.Kind switch
+            {
+                OptionFieldKind.Int32Vector => value.AsInts() is { } ints && ints.All(i => i is >= int.MinValue and <= int.MaxValue)
+                    ? IntVector(ints.Select(i => (int)i).ToArray()) : throw Bad(field, value),
+                OptionFieldKind.Float32Vector => value is AttributeValue.List ? FloatVector(value) : throw Bad(field, value),
+                _ => value is AttributeValue.Str text ? RawString(Encoding.UTF8.GetBytes(text.Value)) : throw Bad(field, value),
+            };
+        }
+        _b.StartTable(table.Fields.Count);
+        for (int id = 0; id < offsets.Length; id++)
+        {
+            var field = table.Fields[id];
+            if (field.IsOffset) { AddField(id, offsets[id]); continue; }
+            if (attributes[field.Name] is not { } value || field.Kind == OptionFieldKind.Deprecated32) continue;
+            switch (field.Kind)
+            {
+                case OptionFieldKind.Int32:
+                    _b.AddInt(id, value.AsInt() is { } i and >= int.MinValue and <= int.MaxValue ? (int)i : throw Bad(field, value), 0);
+                    break;
+                case OptionFieldKind.UInt32:
+                    _b.AddUint(id, value.AsInt() is { } u and >= 0 and <= uint.MaxValue ? (uint)u : throw Bad(field, value), 0);
+                    break;
+                case OptionFieldKind.Int64:
+                    _b.AddLong(id, value.AsInt() ?? throw Bad(field, value), 0);
+                    break;
+                case OptionFieldKind.Float32:
+                    _b.AddFloat(id, value switch { AttributeValue.Float f => (float)f.Value, AttributeValue.Int n => n.Value, _ => throw Bad(field, value) }, 0);
+                    break;
+                case OptionFieldKind.Bool:
+                    _b.AddBool(id, value is AttributeValue.Bool b ? b.Value : throw Bad(field, value), false);
+                    break;
+                case OptionFieldKind.ByteEnum:
+                    int index = value switch
+                    {
+                        AttributeValue.Str name => field.EnumNames!.ToList().IndexOf(name.Value),
+                        AttributeValue.Int n and { Value: >= 0 and <= 255 } => (int)n.Value,
+                        _ => -1,
+                    };
+                    _b.AddByte(id, index >= 0 ? (byte)index : throw Bad(field, value), 0);
+                    break;
+            }
+        }
         return _b.EndTable();
     }
 
@@ -382,7 +580,8 @@ internal sealed class TfliteModelWriter
 
     /// <summary>A copy of the vector of 4-byte elements (int32, uint32 or float32 bit patterns) in
     /// field <paramref name="id"/>, or 0 when absent.</summary>
-    private int Ints(FlatBufferTable t, int id) => t.Vector(id, 4) is { } v ? IntVector(v.ToInt32Array()) : 0;
+    private int Ints(FlatBufferTable t, int id, Func<int, int>? map = null) =>
+        t.Vector(id, 4) is { } v ? IntVector(map is null ? v.ToInt32Array() : v.ToInt32Array().Select(map).ToArray()) : 0;
 
     /// <summary>Copies a present scalar field bit for bit; absent fields stay absent.</summary>
     private void CopyScalar(FlatBufferTable t, int id, int size)

@@ -2,12 +2,14 @@ using System.Text;
 using Google.FlatBuffers;
 using GraphDsl.Importers.Tflite;
 using GraphDsl.Importers.Tflite.Schema;
+using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using F = GraphDsl.Importers.Tflite.Schema.TfliteFields;
 
 namespace GraphDsl.Lowering.Tflite;
 
-/// <summary>Writes a TFLite model back with subgraph 0's operators in a new order and, optionally,
+/// <summary>Writes a TFLite model back with subgraph 0's operators in a new order, or subgraph 0 as
+/// an IR graph that passes changed, and, optionally,
 /// a TFLite Micro offline memory plan (<see cref="OfflineMemoryAllocation"/>) in its metadata;
 /// everything else is carried over as described on <see cref="TfliteModelWriter"/>.</summary>
 /// <remarks>
@@ -21,11 +23,20 @@ public static class TfliteRewriter
 {
     /// <summary>The rewritten model, for callers whose inputs are already known to be valid (a model
     /// that imported, an order and plan computed from it). Throws <see cref="InvalidDataException"/>
-    /// with the diagnostics' messages otherwise; user-facing code calls <see cref="TryRewrite"/>.</summary>
+    /// with the diagnostics' messages otherwise; user-facing code calls <c>TryRewrite</c>.</summary>
     public static byte[] Rewrite(ReadOnlyMemory<byte> original, IReadOnlyList<int> mainOperatorOrder, IReadOnlyList<int>? arenaOffsetsPerTensorOfMain)
     {
         var result = TryRewrite(original, "model.tflite", mainOperatorOrder, arenaOffsetsPerTensorOfMain);
         return result.Bytes ?? throw new InvalidDataException(string.Join("; ", result.Diagnostics.Select(d => d.Message)));
+    }
+
+    /// <summary>The model with subgraph 0 written from <paramref name="main"/> (see the TryRewrite
+    /// overload taking a graph), for callers whose inputs are known to be valid; throws
+    /// <see cref="InvalidDataException"/> with the diagnostics' messages otherwise.</summary>
+    public static byte[] Rewrite(ReadOnlyMemory<byte> original, Graph main, IReadOnlyList<int>? arenaOffsetsPerTensorOfMain)
+    {
+        var result = TryRewrite(original, "model.tflite", main, arenaOffsetsPerTensorOfMain);
+        return result.Bytes ?? throw new InvalidDataException(string.Join("; ", result.Diagnostics.Select(d => d.Location + ": " + d.Message)));
     }
 
     /// <summary>Rewrites <paramref name="original"/> (named <paramref name="path"/> in diagnostics).
@@ -39,16 +50,54 @@ public static class TfliteRewriter
         // The importer validates the whole model (offsets, indices) before anything is copied.
         var imported = TfliteImporter.Import(original, path);
         if (!imported.Succeeded) return new TfliteRewriteResult(null, imported.Diagnostics);
-        var model = imported.Model!;
-        var main = model.Main;
-
+        var main = imported.Model!.Main;
         if (Problem(main, mainOperatorOrder, arenaOffsetsPerTensorOfMain) is { } problem)
             return Failure(path, "subgraph0", problem);
+        var reordered = main with { Operators = mainOperatorOrder.Select(i => main.Operators[i]).ToEquatableArray() };
+        return Write(original, path, imported.Model!, reordered, arenaOffsetsPerTensorOfMain);
+    }
 
+    /// <summary>Writes <paramref name="original"/> with subgraph 0 replaced by <paramref name="main"/>,
+    /// an IR graph that a pass may have changed (operators added, removed or with new attributes,
+    /// tensors added or removed, new constants): see <see cref="MainSubgraphMapping"/> for what is
+    /// copied and what is written from the IR. Operators are written in <paramref name="main"/>'s
+    /// stored order (execution order), tensors in its table order, which is the new tensor numbering
+    /// that <paramref name="arenaOffsetsPerTensorOfMain"/> (one offset per tensor of
+    /// <paramref name="main"/>, -1 runtime-planned; null for no offline plan) follows. Every other
+    /// subgraph is copied. Errors (an element the TFLite schema cannot express, an operator stored
+    /// before the producer of its input) are GD2106 diagnostics at the IR node's origin.</summary>
+    public static TfliteRewriteResult TryRewrite(ReadOnlyMemory<byte> original, string path, Graph main,
+        IReadOnlyList<int>? arenaOffsetsPerTensorOfMain)
+    {
+        var imported = TfliteImporter.Import(original, path);
+        if (!imported.Succeeded) return new TfliteRewriteResult(null, imported.Diagnostics);
+        if (arenaOffsetsPerTensorOfMain is { } offsets)
+        {
+            if (offsets.Count != main.Tensors.Count)
+                return Failure(path, "subgraph0", $"the arena plan has {offsets.Count} offsets but the lowered graph has {main.Tensors.Count} tensors");
+            if (offsets.Select((o, i) => (o, i)).FirstOrDefault(x => x.o < -1) is { o: < -1 } bad)
+                return Failure(path, "subgraph0", $"arena offset {bad.o} of tensor {bad.i} is negative");
+        }
+        return Write(original, path, imported.Model!, main, arenaOffsetsPerTensorOfMain);
+    }
+
+    private static TfliteRewriteResult Write(ReadOnlyMemory<byte> original, string path, Ir.Model model, Graph main,
+        IReadOnlyList<int>? arenaOffsetsPerTensorOfMain)
+    {
         var bytes = original.ToArray();
         var root = FlatBufferTable.Root(new ByteBuffer(bytes), bytes.Length);
+        MainSubgraphMapping mapping;
+        try
+        {
+            mapping = MainSubgraphMapping.Build(root, model, main, path);
+        }
+        catch (TfliteRewriteException e)
+        {
+            return new TfliteRewriteResult(null, [Diagnostic.Create(TfliteDiagnostics.CannotRewrite, e.Where ?? new ModelLocation(path, "subgraph0"), e.Message)]);
+        }
+
         int bufferCount = root.Vector(F.Model.Buffers, 4)?.Count ?? 0;
-        int totalTensors = model.Graphs.Sum(g => g.Tensors.Count);
+        int totalTensors = main.Tensors.Count + model.Graphs.Skip(1).Sum(g => g.Tensors.Count);
         byte[]? plan = arenaOffsetsPerTensorOfMain is null ? null : OfflineMemoryAllocation.Encode(arenaOffsetsPerTensorOfMain, totalTensors);
         var planName = Encoding.UTF8.GetBytes(OfflineMemoryAllocation.MetadataName);
 
@@ -58,14 +107,19 @@ public static class TfliteRewriter
         // The plan goes into a buffer no tensor reads: refilling an old plan's buffer that a tensor
         // also names (buffer 0, or a weight) would make those tensors constants holding the plan.
         // schema.fbs: buffer 0 is the empty sentinel, so a model without buffers gets one first.
-        var read = model.Graphs.SelectMany(g => g.Tensors).Select(t => t.Attributes["buffer"]?.AsInt()).OfType<long>().ToHashSet();
+        var read = model.Graphs.Skip(1).SelectMany(g => g.Tensors).Select(t => t.Attributes["buffer"]?.AsInt()).OfType<long>()
+            .Concat(mapping.BuffersRead).ToHashSet();
         bool refill = existing is { } old && old != 0 && !read.Contains(old);
-        int? planBuffer = plan is null ? null : refill ? existing : Math.Max(bufferCount, 1);
-        byte[][] appended = plan is null || refill ? [] : bufferCount == 0 ? [[], plan] : [plan];
+        // Appended after the source's buffers: the sentinel when there were none, new constants, the plan.
+        var appended = new List<byte[]>();
+        if (bufferCount == 0 && (mapping.ConstantBuffers.Count > 0 || (plan is not null && !refill))) appended.Add([]);
+        appended.AddRange(mapping.ConstantBuffers);
+        int? planBuffer = plan is null ? null : refill ? existing : mapping.FirstNewBuffer + mapping.ConstantBuffers.Count;
+        if (plan is not null && !refill) appended.Add(plan);
 
-        var writer = new TfliteModelWriter(root, mainOperatorOrder,
+        var writer = new TfliteModelWriter(root, mapping,
             i => plan is not null && i == planBuffer ? plan : null,
-            appended,
+            appended.ToArray(),
             entries => EditMetadata(entries, planName, planBuffer));
         try
         {
@@ -73,7 +127,7 @@ public static class TfliteRewriter
         }
         catch (TfliteRewriteException e)
         {
-            return Failure(path, "model", e.Message);
+            return new TfliteRewriteResult(null, [Diagnostic.Create(TfliteDiagnostics.CannotRewrite, e.Where ?? new ModelLocation(path, "model"), e.Message)]);
         }
         catch (FlatBufferFormatException e)
         {
@@ -106,7 +160,7 @@ public static class TfliteRewriter
     }
 
     /// <summary>Why the order or plan does not fit the main graph, or null.</summary>
-    private static string? Problem(GraphDsl.Ir.Graph main, IReadOnlyList<int> order, IReadOnlyList<int>? offsets)
+    private static string? Problem(Graph main, IReadOnlyList<int> order, IReadOnlyList<int>? offsets)
     {
         int n = main.Operators.Count;
         if (order.Count != n) return $"the operator order has {order.Count} entries but subgraph 0 has {n} operators";

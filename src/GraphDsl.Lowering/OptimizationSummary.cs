@@ -55,6 +55,9 @@ public sealed record OptimizationSummary(
         long storedPeak = storedProfile.PeakBytes, optimizedPeak = optimizedProfile.PeakBytes;
         var search = OrderSearchAnnotation.Read(optimized.Graph);
         var tflm = ArenaAnnotation.Tflm(optimized.Graph);
+        // TFLM's own plan of the input comes from the stored run: the optimized graph's planner saw
+        // the input of its arena pass, which a transform (tile) may have rewritten.
+        var input = ArenaAnnotation.Tflm(stored) ?? tflm;
         return new OptimizationSummary(
             model,
             stored.Operators.Count,
@@ -63,8 +66,8 @@ public sealed record OptimizationSummary(
             // Stored: TFLM's own plan of the input, as the planner recorded it beside the written one.
             new MemoryFigures(storedPeak, ArenaBytes(stored), ArenaAnnotation.TflmGreedyArenaBytes(stored))
             {
-                TflmHeadBytes = tflm?.StoredHeadBytes, TflmArenaBytes = tflm?.StoredArenaBytes,
-                TflmBreakdown = tflm?.StoredParts is var (a, s) ? (a, s, tflm.StoredArenaBytes - tflm.StoredHeadBytes) : null,
+                TflmHeadBytes = input?.StoredHeadBytes, TflmArenaBytes = input?.StoredArenaBytes,
+                TflmBreakdown = input?.StoredParts is var (a, s) ? (a, s, input.StoredArenaBytes - input.StoredHeadBytes) : null,
             },
             new MemoryFigures(optimizedPeak, optimized.ArenaBytes, ArenaAnnotation.TflmGreedyArenaBytes(optimized.Graph))
             {
@@ -81,6 +84,7 @@ public sealed record OptimizationSummary(
             StoredPeakTensors = LiveTensor.AtPeak(problem, storedProfile),
             OptimizedPeakTensors = LiveTensor.AtPeak(optimized.Problem, optimizedProfile),
             Moves = OperatorMove.Of(optimized.Graph, optimized.Order),
+            Tiling = TilingAnnotation.Read(optimized.Graph),
         };
     }
 
@@ -105,6 +109,9 @@ public sealed record OptimizationSummary(
 
     /// <summary>Operators the optimized order runs out of their stored sequence (see <see cref="MovedOperator"/>).</summary>
     public IReadOnlyList<OperatorMove> Moves { get; init; } = [];
+
+    /// <summary>What the tile pass did (regions, bands, MACs before and after), when it tiled.</summary>
+    public TilingSummary? Tiling { get; init; }
 
     /// <summary>TFLM's figures for the written model (what it carries, notes, estimates, commit), when planned.</summary>
     public TflmArenaSummary? Tflm { get; init; }
@@ -160,6 +167,22 @@ public sealed record OptimizationSummary(
             optimized["tflm_note"] = t.Note;
             optimized["tflm_estimate"] = t.Estimate;
         }
+        if (Tiling is { } tiling)
+        {
+            optimized["tiling"] = new JsonObject
+            {
+                ["macs_before"] = tiling.MacsBefore,
+                ["macs_after"] = tiling.MacsAfter,
+                ["mac_overhead_percent"] = Math.Round(100 * tiling.MacOverhead, 2),
+                ["predicted_head_before_bytes"] = tiling.HeadBeforeBytes,
+                ["predicted_head_after_bytes"] = tiling.HeadAfterBytes,
+                ["regions"] = new JsonArray(tiling.Regions.Select(r => (JsonNode)new JsonObject
+                {
+                    ["input"] = r.Input, ["output"] = r.Output, ["bands"] = r.Bands, ["operators"] = r.Operators,
+                    ["macs_before"] = r.MacsBefore, ["macs_after"] = r.MacsAfter,
+                }).ToArray()),
+            };
+        }
         var json = new JsonObject
         {
             ["model"] = Model,
@@ -209,6 +232,11 @@ public sealed record OptimizationSummary(
         // Not the order search's proven optimum: the largest inputs+outputs of one operator, which
         // no order avoids (in-place reuse can still place the arena below it).
         sb.Append(CultureInfo.InvariantCulture, $"{"largest single operator",-24}{"",14}{LargestOperatorBytes,14:N0}\n");
+        if (Tiling is { } tiling)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"tiling: {tiling.Regions.Count} region(s) in row bands ({string.Join(", ", tiling.Regions.Select(r => $"{r.Operators} ops -> '{r.Output}' in {r.Bands} bands"))}); MACs {tiling.MacsBefore:N0} -> {tiling.MacsAfter:N0} (+{100 * tiling.MacOverhead:F1}%, cap {100 * tiling.MaxMacOverhead:F0}%)\n");
+        }
         if (Optimized.TflmArenaBytes is { } arena && Optimized.TflmBreakdown is var (act, scr, persistent))
             sb.Append(CultureInfo.InvariantCulture,
                 $"kTensorArenaSize {arena:N0} B for the written model (TFLM {Tflm?.Commit}): head {Optimized.TflmHeadBytes:N0} = activations {act:N0} + scratch {scr:N0}, persistent {persistent:N0}\n");

@@ -11,10 +11,14 @@ public static class OptimizePipelines
     /// tmm     - per-operator memory of the stored order (shown by --print-after; the order pass
     ///           drops it when it picks another order, as it is stale then);
     /// order   - the minimum-peak execution order;
+    /// tile    - after order: runs the memory-critical stages in row bands (issue #16) when that
+    ///           lowers TFLM's predicted head within its MAC cap; it keeps the order found (bands
+    ///           one after another in its place), and its graph's stored order is the execution
+    ///           order; `tile{enabled=false}` switches it off;
     /// arena   - must follow order: offsets depend on lifetimes, which depend on the order;
     /// verify  - must follow arena: checks that plan for that order;
     /// lower   - must follow verify: writes only a verified plan.</summary>
-    public const string Default = "tmm,order,arena,verify,lower";
+    public const string Default = "tmm,order,tile,arena,verify,lower";
 
     /// <summary>The "before" run: the arena pass plans the stored order (no <c>@order</c> yet), which
     /// also gives TFLite Micro's greedy figure for the model as the user has it.</summary>

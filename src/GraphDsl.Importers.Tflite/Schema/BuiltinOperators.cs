@@ -52,4 +52,23 @@ internal static class BuiltinOperators
     /// (kept, not rejected: the operator's tensors are still planned correctly).</summary>
     public static string NameOf(int code) => code == 225 ? "TEMP_STREAMING_CONV_2D"
         : code >= 0 && code < Names.Length ? Names[code] : "BUILTIN_" + code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The builtin code of an OperatorCode table: old writers fill only the int8
+    /// deprecated_builtin_code, new ones both (the old one saturated at 127), so the larger value
+    /// is the real code (schema.fbs).</summary>
+    public static int CodeOf(FlatBufferTable operatorCode) =>
+        Math.Max(operatorCode.Int8(TfliteFields.OperatorCode.DeprecatedBuiltinCode), operatorCode.Int32(TfliteFields.OperatorCode.BuiltinCode));
+
+    private static readonly Dictionary<string, int> Codes =
+        Names.Select((name, code) => (Name: name, Code: code)).Append((Name: "TEMP_STREAMING_CONV_2D", Code: 225)).ToDictionary(p => p.Name, p => p.Code, StringComparer.Ordinal);
+
+    /// <summary>The code of operator name <paramref name="name"/> as <see cref="NameOf"/> spells it
+    /// (including <c>BUILTIN_&lt;code&gt;</c>), or null for a name that is no builtin operator.</summary>
+    public static int? CodeOf(string name)
+    {
+        if (Codes.TryGetValue(name, out var code)) return code;
+        return name.StartsWith("BUILTIN_", StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(8), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out code)
+            && NameOf(code) == name ? code : null;
+    }
 }

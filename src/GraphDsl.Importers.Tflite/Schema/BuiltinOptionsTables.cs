@@ -141,6 +141,41 @@ internal static class BuiltinOptionsTables
         new("RightShiftOptions", ""),
     ];
 
+    /// <summary>The options table of each operator that has one, for operators a pass creates (an
+    /// operator copied from a model keeps the union type it had there). From schema.fbs's
+    /// comments on <c>BuiltinOptions</c> and TFLite's flatbuffer_conversions.cc (which table each
+    /// operator's parser reads).</summary>
+    private static readonly Dictionary<string, string> TableOfOperator = new(StringComparer.Ordinal)
+    {
+        ["CONV_2D"] = "Conv2DOptions", ["DEPTHWISE_CONV_2D"] = "DepthwiseConv2DOptions",
+        ["AVERAGE_POOL_2D"] = "Pool2DOptions", ["MAX_POOL_2D"] = "Pool2DOptions", ["L2_POOL_2D"] = "Pool2DOptions",
+        ["FULLY_CONNECTED"] = "FullyConnectedOptions", ["SOFTMAX"] = "SoftmaxOptions",
+        ["CONCATENATION"] = "ConcatenationOptions", ["ADD"] = "AddOptions", ["SUB"] = "SubOptions",
+        ["MUL"] = "MulOptions", ["DIV"] = "DivOptions", ["RESHAPE"] = "ReshapeOptions",
+        ["PAD"] = "PadOptions", ["PADV2"] = "PadV2Options", ["MIRROR_PAD"] = "MirrorPadOptions",
+        ["SLICE"] = "SliceOptions", ["STRIDED_SLICE"] = "StridedSliceOptions", ["TRANSPOSE"] = "TransposeOptions",
+        ["MEAN"] = "ReducerOptions", ["SUM"] = "ReducerOptions", ["REDUCE_MAX"] = "ReducerOptions",
+        ["REDUCE_MIN"] = "ReducerOptions", ["REDUCE_PROD"] = "ReducerOptions",
+        ["SQUEEZE"] = "SqueezeOptions", ["SPLIT"] = "SplitOptions", ["SPLIT_V"] = "SplitVOptions",
+        ["QUANTIZE"] = "QuantizeOptions", ["DEQUANTIZE"] = "DequantizeOptions", ["HARD_SWISH"] = "HardSwishOptions",
+        ["LEAKY_RELU"] = "LeakyReluOptions", ["MAXIMUM"] = "MaximumMinimumOptions", ["MINIMUM"] = "MaximumMinimumOptions",
+        ["PACK"] = "PackOptions", ["UNPACK"] = "UnpackOptions", ["GATHER"] = "GatherOptions",
+        ["RESIZE_BILINEAR"] = "ResizeBilinearOptions", ["RESIZE_NEAREST_NEIGHBOR"] = "ResizeNearestNeighborOptions",
+        ["TRANSPOSE_CONV"] = "TransposeConvOptions", ["EXPAND_DIMS"] = "ExpandDimsOptions", ["CAST"] = "CastOptions",
+        ["DEPTH_TO_SPACE"] = "DepthToSpaceOptions", ["SPACE_TO_DEPTH"] = "SpaceToDepthOptions",
+        ["SQUARED_DIFFERENCE"] = "SquaredDifferenceOptions", ["ABS"] = "AbsOptions", ["NEG"] = "NegOptions",
+        ["EXP"] = "ExpOptions", ["LOG_SOFTMAX"] = "LogSoftmaxOptions", ["ARG_MAX"] = "ArgMaxOptions", ["ARG_MIN"] = "ArgMinOptions",
+        ["GELU"] = "GeluOptions",
+    };
+
+    /// <summary>Union type (1-based) of the table named <paramref name="tableName"/>, or 0.</summary>
+    public static int UnionTypeOf(string tableName) => Array.FindIndex(Tables, t => t.Name == tableName) + 1;
+
+    /// <summary>The union type of the options an operator of type <paramref name="opType"/> carries
+    /// when a pass creates it, or 0 (none / unknown).</summary>
+    public static int DefaultUnionTypeOf(string opType) =>
+        TableOfOperator.TryGetValue(opType, out var table) ? UnionTypeOf(table) : 0;
+
     /// <summary>The table description of union type <paramref name="unionType"/>, or null when unknown.</summary>
     public static OptionsTable? Of(int unionType) =>
         unionType >= 1 && unionType <= Tables.Length ? Tables[unionType - 1] : null;

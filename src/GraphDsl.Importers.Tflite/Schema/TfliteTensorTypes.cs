@@ -26,5 +26,9 @@ internal static class TfliteTensorTypes
     /// <summary>The IR element type of TFLite type <paramref name="value"/>, or null when it has none.</summary>
     public static DataType? ToDataType(sbyte value) => value >= 0 && value < ElementTypes.Length ? ElementTypes[value] : null;
 
+    /// <summary>The TFLite type value of IR element type <paramref name="type"/>, or null when
+    /// TFLite has none (e.g. the ONNX 8-bit float formats).</summary>
+    public static sbyte? FromDataType(DataType type) => Array.IndexOf(ElementTypes, (DataType?)type) is var i and >= 0 ? (sbyte)i : null;
+
     public static string NameOf(int value) => value >= 0 && value < Names.Length ? Names[value] : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -43,6 +43,15 @@ public sealed class RawTfliteReader(byte[] file)
 
     public int OperatorCount(int g) => Elements(Subgraph(g), 3).Length;
 
+    /// <summary>Every operator code: (deprecated_builtin_code, builtin_code, version), absent fields
+    /// at their schema defaults (0, 0, 1).</summary>
+    public IReadOnlyList<(sbyte Deprecated, int Builtin, int Version)> OperatorCodes() => Elements(Root, 1).Select(e =>
+    {
+        int c = Follow(e);
+        int deprecated = Field(c, 0), version = Field(c, 2), builtin = Field(c, 3);
+        return (deprecated < 0 ? (sbyte)0 : (sbyte)file[deprecated], builtin < 0 ? 0 : I32(builtin), version < 0 ? 1 : I32(version));
+    }).ToList();
+
     public IReadOnlyList<RawTensor> Tensors(int g) => Elements(Subgraph(g), 0).Select(e =>
     {
         int t = Follow(e);

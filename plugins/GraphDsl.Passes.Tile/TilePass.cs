@@ -1,0 +1,62 @@
+using GraphDsl.Analysis;
+using GraphDsl.Analysis.Annotations;
+using GraphDsl.Ir;
+using GraphDsl.Tiling;
+
+namespace GraphDsl.Passes.Tile;
+
+/// <summary>The <c>tile</c> pass: finds the regions of the main graph whose row-band execution
+/// lowers TFLM's predicted head within the MAC cap (<see cref="TilingSearch"/>) and rewrites them
+/// (<see cref="RowBandTiler"/>); writes <c>@tiling(...)</c> on the graph and <c>@tile(...)</c> on
+/// every operator it adds. The graph comes out in execution order (the current <c>@order</c>
+/// applied, the bands one after another in the region's place), with <c>@order</c> equal to that
+/// stored order and no annotation computed for the old order. When no region pays, the model is returned unchanged.</summary>
+public sealed class TilePass : IGraphPass
+{
+    private static readonly TilingOptions Defaults = new();
+
+    public PassDescriptor Descriptor { get; } = new(
+        "tile",
+        "Run the memory-critical stages of a CNN in row bands (halo recomputed) when that lowers TFLM's head within a MAC cap",
+        PassKind.Transform,
+        Requires: [],
+        // The tiled graph's stored order is its execution order.
+        Provides: ["tiling", "order"],
+        Options:
+        [
+            PassOption.Flag("enabled", true, "Tile at all; false returns the model unchanged."),
+            PassOption.Int("max-mac-overhead", (long)Math.Round(Defaults.MaxMacOverhead * 100), "Most extra multiply-accumulates, in percent of the untiled graph's."),
+            PassOption.Int("max-regions", Defaults.MaxRegions, "Most regions tiled."),
+            PassOption.Int("max-region-ops", Defaults.MaxRegionOperators, "Most operators in one region."),
+        ],
+        Reports: []);
+
+    public PassResult Run(Model model, PassContext context)
+    {
+        if (!context.Options.Get<bool>("enabled")) return PassResult.Unchanged(model);
+        var graph = model.Main;
+        if (context.GetAnalysis<MemoryProblem>(model) is null) return PassResult.Unchanged(model);
+        var inOrder = InExecutionOrder(graph);
+        var options = new TilingOptions(context.Options.Get<long>("max-mac-overhead") / 100.0, (int)context.Options.Get<long>("max-regions"),
+            MaxRegionOperators: (int)context.Options.Get<long>("max-region-ops"));
+        var result = TilingSearch.Run(inOrder, options, context.Cancellation);
+        if (result.Regions.Count == 0) return PassResult.Unchanged(model);
+        context.Progress.Report(new PassProgress($"tile: {result.Regions.Count} region(s), head {result.HeadBefore} -> {result.HeadAfter} bytes, {result.Evaluated} candidates"));
+        var summary = new TilingSummary(result.HeadBefore, result.HeadAfter, result.MacsBefore, result.MacsAfter, options.MaxMacOverhead,
+            result.Regions.Select(r => new TilingRegionSummary(r.Input, r.Output, r.Bands, r.Operators, r.MacsBefore, r.MacsAfter)).ToArray());
+        // The stored order of the tiled graph is its execution order; @order says so to the passes
+        // after it (lower writes only a graph whose order is stated).
+        var ordered = ExecutionOrderAnnotation.Write(result.Graph, ExecutionOrder.Stored(result.Graph));
+        return PassResult.From(model, model.WithMain(TilingAnnotation.Write(ordered, summary)));
+    }
+
+    /// <summary>The graph with its operators stored in the current execution order and without
+    /// the annotations computed for an order (they do not survive the rewrite).</summary>
+    public static Graph InExecutionOrder(Graph graph)
+    {
+        var order = ExecutionOrder.Current(graph);
+        var clean = ExecutionOrderAnnotation.WithoutOrderDependent(graph);
+        var operators = order.Select(i => clean.Operators[i] with { Annotations = clean.Operators[i].Annotations.Without(WellKnownAnnotations.Order) });
+        return clean with { Operators = operators.ToEquatableArray() };
+    }
+}

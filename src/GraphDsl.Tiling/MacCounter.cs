@@ -1,0 +1,35 @@
+using GraphDsl.Ir;
+
+namespace GraphDsl.Tiling;
+
+/// <summary>Multiply-accumulates of the compute-heavy TFLite operators, from tensor shapes:
+/// CONV_2D <c>Ho*Wo*Co*Kh*Kw*Ci</c>, DEPTHWISE_CONV_2D <c>Ho*Wo*Co*Kh*Kw</c>,
+/// FULLY_CONNECTED <c>rows*O*I</c>, AVERAGE/MAX_POOL_2D <c>Ho*Wo*C*Kh*Kw</c> (one add or compare
+/// per window cell, counted as one MAC); every other operator counts 0.</summary>
+public static class MacCounter
+{
+    /// <summary>MACs of one operator, 0 when it is not one of the counted kinds or a shape is unknown.</summary>
+    public static long Of(Graph graph, Operator op)
+    {
+        var outName = op.PresentOutputs.FirstOrDefault();
+        if (outName is null || graph.FindTensor(outName)?.Type.Shape is not { IsFullyKnown: true } o) return 0;
+        Shape? Input(int i) => i < op.Inputs.Count && op.Inputs[i] is { } n && graph.FindTensor(n)?.Type.Shape is { IsFullyKnown: true } s ? s : null;
+        long D(Shape s, int i) => s.Dims[i].Value!.Value;
+        switch (op.OpType)
+        {
+            case "CONV_2D" when o.Rank == 4 && Input(1) is { Rank: 4 } w:
+                return D(o, 0) * D(o, 1) * D(o, 2) * D(o, 3) * D(w, 1) * D(w, 2) * D(w, 3);
+            case "DEPTHWISE_CONV_2D" when o.Rank == 4 && Input(1) is { Rank: 4 } w:
+                return D(o, 0) * D(o, 1) * D(o, 2) * D(o, 3) * D(w, 1) * D(w, 2);
+            case "FULLY_CONNECTED" when Input(1) is { Rank: 2 } w:
+                return o.ElementCount!.Value * D(w, 1);
+            case "AVERAGE_POOL_2D" or "MAX_POOL_2D" when o.Rank == 4:
+                return o.ElementCount!.Value * (op.Attributes["filter_height"]?.AsInt() ?? 1) * (op.Attributes["filter_width"]?.AsInt() ?? 1);
+            default:
+                return 0;
+        }
+    }
+
+    /// <summary>MACs of every operator of the graph.</summary>
+    public static long Of(Graph graph) => graph.Operators.Sum(op => Of(graph, op));
+}

@@ -41,8 +41,8 @@ public sealed class TilePass : IGraphPass
             MaxRegionOperators: (int)context.Options.Get<long>("max-region-ops"));
         var result = TilingSearch.Run(inOrder, options, context.Cancellation);
         if (result.Regions.Count == 0) return PassResult.Unchanged(model);
-        context.Progress.Report(new PassProgress($"tile: {result.Regions.Count} region(s), head {result.HeadBefore} -> {result.HeadAfter} bytes, {result.Evaluated} candidates"));
-        var summary = new TilingSummary(result.HeadBefore, result.HeadAfter, result.MacsBefore, result.MacsAfter, options.MaxMacOverhead,
+        context.Progress.Report(new PassProgress($"tile: {result.Regions.Count} region(s), TFLM arena {result.ArenaBefore:N0} -> {result.ArenaAfter:N0} bytes, {result.Evaluated} candidates"));
+        var summary = new TilingSummary(result.ArenaBefore, result.ArenaAfter, result.MacsBefore, result.MacsAfter, options.MaxMacOverhead,
             result.Regions.Select(r => new TilingRegionSummary(r.Input, r.Output, r.Bands, r.Operators, r.MacsBefore, r.MacsAfter)).ToArray());
         // The stored order of the tiled graph is its execution order; @order says so to the passes
         // after it (lower writes only a graph whose order is stated).

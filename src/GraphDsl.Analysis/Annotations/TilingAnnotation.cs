@@ -8,9 +8,9 @@ namespace GraphDsl.Analysis.Annotations;
 /// recomputed).</summary>
 public sealed record TilingRegionSummary(string Input, string Output, long Bands, long Operators, long MacsBefore, long MacsAfter);
 
-/// <summary>What the tile pass did (<c>@tiling(...)</c> on the main graph): TFLM's predicted head
+/// <summary>What the tile pass did (<c>@tiling(...)</c> on the main graph): TFLM's predicted arena (head plus persistent section)
 /// in bytes and the graph's MACs before and after, and the regions in the order they were tiled.</summary>
-public sealed record TilingSummary(long HeadBeforeBytes, long HeadAfterBytes, long MacsBefore, long MacsAfter, double MaxMacOverhead, IReadOnlyList<TilingRegionSummary> Regions)
+public sealed record TilingSummary(long ArenaBeforeBytes, long ArenaAfterBytes, long MacsBefore, long MacsAfter, double MaxMacOverhead, IReadOnlyList<TilingRegionSummary> Regions)
 {
     /// <summary>Extra MACs as a share of the untiled graph's (0.05 = 5 %).</summary>
     public double MacOverhead => MacsBefore == 0 ? 0 : (double)(MacsAfter - MacsBefore) / MacsBefore;
@@ -22,7 +22,7 @@ public static class TilingAnnotation
     public static Graph Write(Graph graph, TilingSummary summary) => graph with
     {
         Annotations = graph.Annotations.With(WellKnownAnnotations.Tiling, Of(
-            ("head_before_bytes", summary.HeadBeforeBytes), ("head_after_bytes", summary.HeadAfterBytes),
+            ("tflm_arena_before_bytes", summary.ArenaBeforeBytes), ("tflm_arena_after_bytes", summary.ArenaAfterBytes),
             ("macs_before", summary.MacsBefore), ("macs_after", summary.MacsAfter),
             ("max_mac_overhead", summary.MaxMacOverhead),
             ("regions", new AttributeValue.List(summary.Regions.Select(r => Of(
@@ -37,7 +37,7 @@ public static class TilingAnnotation
         var regions = (f["regions"] as AttributeValue.List)?.Items.OfType<AttributeValue.Record>().Select(r => new TilingRegionSummary(
             Text(r.Fields, "input") ?? "", Text(r.Fields, "output") ?? "", Int(r.Fields, "bands") ?? 0, Int(r.Fields, "operators") ?? 0,
             Int(r.Fields, "macs_before") ?? 0, Int(r.Fields, "macs_after") ?? 0)).ToArray() ?? [];
-        return new TilingSummary(Int(f, "head_before_bytes") ?? 0, Int(f, "head_after_bytes") ?? 0, Int(f, "macs_before") ?? 0,
+        return new TilingSummary(Int(f, "tflm_arena_before_bytes") ?? 0, Int(f, "tflm_arena_after_bytes") ?? 0, Int(f, "macs_before") ?? 0,
             Int(f, "macs_after") ?? 0, Real(f, "max_mac_overhead") ?? 0, regions);
     }
 }

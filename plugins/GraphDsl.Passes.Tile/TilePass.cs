@@ -17,7 +17,7 @@ public sealed class TilePass : IGraphPass
 
     public PassDescriptor Descriptor { get; } = new(
         "tile",
-        "Run the memory-critical stages of a CNN in row bands (halo recomputed) when that lowers TFLM's head within a MAC cap",
+        "Run the memory-critical stages of a CNN in row bands (halo recomputed) when that lowers TFLM's arena (kTensorArenaSize) within a MAC cap",
         PassKind.Transform,
         Requires: [],
         // The tiled graph's stored order is its execution order.
@@ -25,9 +25,9 @@ public sealed class TilePass : IGraphPass
         Options:
         [
             PassOption.Flag("enabled", true, "Tile at all; false returns the model unchanged."),
-            PassOption.Int("max-mac-overhead", (long)Math.Round(Defaults.MaxMacOverhead * 100), "Most extra multiply-accumulates, in percent of the untiled graph's."),
-            PassOption.Int("max-regions", Defaults.MaxRegions, "Most regions tiled."),
-            PassOption.Int("max-region-ops", Defaults.MaxRegionOperators, "Most operators in one region."),
+            PassOption.Int("max-mac-overhead", (long)Math.Round(Defaults.MaxMacOverhead * 100), "Most extra multiply-accumulates, in whole percent of the untiled graph's (20 = 20 %).") with { Rule = OptionRules.Between(0, 1000) },
+            PassOption.Int("max-regions", Defaults.MaxRegions, "Most regions tiled.") with { Rule = OptionRules.AtLeast(1) },
+            PassOption.Int("max-region-ops", Defaults.MaxRegionOperators, "Most operators in one region.") with { Rule = OptionRules.AtLeast(1) },
         ],
         Reports: []);
 

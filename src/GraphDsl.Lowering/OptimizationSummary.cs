@@ -84,7 +84,10 @@ public sealed record OptimizationSummary(
             StoredPeakTensors = LiveTensor.AtPeak(problem, storedProfile),
             OptimizedPeakTensors = LiveTensor.AtPeak(optimized.Problem, optimizedProfile),
             Moves = OperatorMove.Of(optimized.Graph, optimized.Order),
-            Tiling = TilingAnnotation.Read(optimized.Graph),
+            // This run's tiling only: an @tiling the input already carried (a model tiled by an
+            // earlier run) describes that run, not this one.
+            Tiling = Equals(optimized.Graph.Annotations[WellKnownAnnotations.Tiling], stored.Annotations[WellKnownAnnotations.Tiling])
+                ? null : TilingAnnotation.Read(optimized.Graph),
         };
     }
 

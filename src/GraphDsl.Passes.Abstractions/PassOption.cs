@@ -23,6 +23,10 @@ public static class OptionRules
     public static Func<object, string?> AtLeast(long minimum) =>
         value => value is long v && v < minimum ? $"must be {minimum} or more" : null;
 
+    /// <summary>An integer from <paramref name="minimum"/> to <paramref name="maximum"/>.</summary>
+    public static Func<object, string?> Between(long minimum, long maximum) =>
+        value => value is long v && (v < minimum || v > maximum) ? $"must be from {minimum} to {maximum}" : null;
+
     /// <summary>A positive power of two (an alignment in bytes: 1, 2, 4, 8, 16...).</summary>
     public static Func<object, string?> PowerOfTwo { get; } =
         value => value is long v && (v <= 0 || (v & (v - 1)) != 0) ? "must be a positive power of two (1, 2, 4, 8, 16, ...)" : null;

@@ -93,7 +93,8 @@ public static class BandRules
         long sh = Int(op, "stride_h") ?? 1, sw = Int(op, "stride_w") ?? 1;
         long dh = Int(op, "dilation_h_factor") ?? 1, dw = Int(op, "dilation_w_factor") ?? 1;
         if (sh < 1 || sw < 1 || dh < 1 || dw < 1 || kh < 1 || kw < 1) { why = "stride, dilation or filter is not positive"; return null; }
-        var padding = (op.Attributes["padding"] as AttributeValue.Str)?.Value;
+        // TFLite's enum names are upper case; the graph language also accepts and prints "same"/"valid".
+        var padding = (op.Attributes["padding"] as AttributeValue.Str)?.Value?.ToUpperInvariant();
         long h = input.Type.Shape.Dims[1].Value!.Value, wIn = input.Type.Shape.Dims[2].Value!.Value;
         long ho = output.Type.Shape.Dims[1].Value!.Value, wo = output.Type.Shape.Dims[2].Value!.Value;
         long effH = (kh - 1) * dh + 1, effW = (kw - 1) * dw + 1;

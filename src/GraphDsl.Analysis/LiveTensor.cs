@@ -15,10 +15,13 @@ public sealed record LiveTensor(string Name, long Bytes)
     public static IReadOnlyList<LiveTensor> Named(Graph graph, IEnumerable<string> names) =>
         names.Select(n => new LiveTensor(n, graph.FindTensor(n) is { } t ? RuntimeTensorBytes.Of(t.Type) ?? 0 : 0)).ToArray();
 
-    /// <summary><c>a 4,096 B, b 1,024 B</c>, at most <paramref name="max"/> then <c>and 3 more</c>.</summary>
-    public static string Describe(IReadOnlyList<LiveTensor> tensors, int max = 8)
+    /// <summary><c>a 4,096 B, b 1,024 B</c>, at most <paramref name="max"/> then <c>and 3 more</c>;
+    /// a name longer than <paramref name="nameWidth"/> is cut with "..." (TFLite converters join
+    /// several op names with ';'; JSON, CSV and the report keep the whole name).</summary>
+    public static string Describe(IReadOnlyList<LiveTensor> tensors, int max = 8, int nameWidth = 48)
     {
-        var shown = tensors.Take(max).Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Name} {t.Bytes:N0} B"));
+        string Name(string n) => n.Length <= nameWidth ? n : n[..(nameWidth - 3)] + "...";
+        var shown = tensors.Take(max).Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Name(t.Name)} {t.Bytes:N0} B"));
         var text = string.Join(", ", shown);
         return tensors.Count > max ? $"{text} and {tensors.Count - max} more" : text;
     }

@@ -95,7 +95,11 @@ public class PipelineBinderTests
             + OptimizePipelines.Default + ")", d.Message);
         // Provided by the pipeline, or already carried by the model: nothing to report.
         Assert.NotNull(PipelineBinder.Bind("order,arena", Catalog(), new DiagnosticBag(), goals: [("arena", "x")]));
-        // (A carried capability the pipeline withdraws would not count: "order" drops a carried "arena".)
-        Assert.NotNull(PipelineBinder.Bind("arena", Catalog(), new DiagnosticBag(), ["order"], goals: [("order", "x")]));
+        Assert.NotNull(PipelineBinder.Bind("arena", Catalog(), new DiagnosticBag(), ["order"], goals: [("order", "x"), ("arena", "x")]));
+        // A plan the model carries is stale once the pipeline orders again: that is said too.
+        var stale = new DiagnosticBag();
+        Assert.Null(PipelineBinder.Bind("order", Catalog(), stale, ["arena"], goals: [("arena", "the command reads the plan")]));
+        Assert.StartsWith("the pipeline 'order' does not provide 'arena' ('order' made it stale): the command reads the plan; add 'arena'",
+            Assert.Single(stale).Message);
     }
 }

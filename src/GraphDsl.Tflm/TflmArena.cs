@@ -47,7 +47,9 @@ public sealed record TflmTailItem(string What, long Bytes);
 /// <param name="HeadBytes"><c>GetNonPersistentUsedBytes()</c> after <c>AllocateTensors()</c>: the planned section.</param>
 /// <param name="ActivationBytes">End of the highest tensor in that plan (the head without scratch buffers above it).</param>
 /// <param name="TensorOnlyHeadBytes">TFLM's plan of the tensors alone (no scratch buffers): the "TFLM greedy" baseline.</param>
-/// <param name="TailBytes"><c>GetPersistentUsedBytes()</c>; null when the tail is not modelled.</param>
+/// <param name="TailBytes"><c>GetPersistentUsedBytes()</c> on <see cref="Target"/> (<see cref="TflmPersistentSection"/>);
+/// operators whose kernels are not modelled count 0 B and are named in <see cref="Estimates"/>.</param>
+/// <param name="Tail">The persistent section's items in TFLM's allocation order, padding included.</param>
 /// <param name="Estimates">Operators whose kernels are not modelled; empty when every figure is exact.</param>
 public sealed record TflmArena(
     long HeadBytes,

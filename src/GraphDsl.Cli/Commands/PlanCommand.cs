@@ -82,7 +82,7 @@ public static class PlanCommand
         };
         if (plan.Tflm is { Predicted: var p })
         {
-            lines.Add($"  TFLite Micro arena (kTensorArenaSize): {(p.TotalBytes is { } total ? N(total) : "?")} B with this plan = head {N(p.HeadBytes)} (activations {N(p.ActivationBytes)} + scratch {N(p.ScratchBytes)}) + persistent {(p.TailBytes is { } tail ? N(tail) : "?")}; TFLM {TflmCalibration.ShortCommit}"
+            lines.Add($"  TFLite Micro arena (kTensorArenaSize): {(p.TotalBytes is { } total ? N(total) : "?")} B with this plan = head {N(p.HeadBytes)} (activations {N(p.ActivationBytes)} + scratch {N(p.ScratchBytes)}) + persistent {(p.TailBytes is { } tail ? N(tail) : "?")} (64-bit host layout); TFLM {TflmCalibration.ShortCommit}"
                 + (p.EstimateSummary is { } e ? $"; estimate: {e}" : ""));
         }
         lines.AddRange(new[]

@@ -119,7 +119,7 @@ public static class TmmCommand
 
     /// <summary>TFLM's arena as one line: the kTensorArenaSize value, its parts and the TFLM commit.</summary>
     public static string TflmLine(TflmArenaFigures t) =>
-        $"TFLM arena: {(t.ArenaBytes is { } total ? N(total) : "?")} bytes for kTensorArenaSize (planned head {N(t.HeadBytes)}: activations {N(t.ActivationBytes)} + scratch {N(t.ScratchBytes)}; persistent {(t.PersistentBytes is { } p ? N(p) : "?")}), TFLM {t.Commit}, model as stored"
+        $"TFLM arena: {(t.ArenaBytes is { } total ? N(total) : "?")} bytes for kTensorArenaSize (planned head {N(t.HeadBytes)}: activations {N(t.ActivationBytes)} + scratch {N(t.ScratchBytes)}; persistent {(t.PersistentBytes is { } p ? N(p) : "?")}), TFLM {t.Commit}, model as stored, 64-bit host layout (a 32-bit MCU needs a smaller persistent section)"
         + (t.Estimate is { } e ? $"; estimate: {e}" : "");
 
     /// <summary>The <c>tflm_*</c> members of the JSON outputs: head, arena (kTensorArenaSize) and

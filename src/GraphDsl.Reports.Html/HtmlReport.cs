@@ -27,11 +27,13 @@ public static class HtmlReport
         var storedPlan = stored.Tensors.Any(t => t.Annotations.ContainsKey(WellKnownAnnotations.Arena))
             ? LoweringPlan.TryRead(stored, null, new DiagnosticBag(), storedOrder: true)
             : null;
-        string Label(int op)
+        // Each chart labels operators of its own graph: a transform (tile) gives the optimized
+        // graph other operators than the stored one.
+        static Func<int, string> Labels(Graph graph) => op =>
         {
-            var o = stored.Operators[op];
+            var o = graph.Operators[op];
             return o.Name is null ? $"#{op} {o.OpType}" : $"#{op} {o.OpType} '{o.Name}'";
-        }
+        };
 
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -68,12 +70,23 @@ public static class HtmlReport
         if (summary.Tflm?.Estimate is { } estimate)
             sb.Append("<p class=\"legend\">TFLM figures are estimates: ").Append(Esc(estimate)).Append("</p>\n");
 
+        if (summary.Tiling is { } tiling)
+        {
+            sb.Append("<h2>Tiled stages (row bands)</h2><table class=\"numbers\"><tr><th>input</th><th>output</th><th>operators</th><th>bands</th><th>MACs before</th><th>MACs after</th></tr>");
+            foreach (var r in tiling.Regions)
+                sb.Append("<tr><td>").Append(Esc(r.Input)).Append("</td><td>").Append(Esc(r.Output)).Append("</td><td>").Append(Num(r.Operators))
+                  .Append("</td><td>").Append(Num(r.Bands)).Append("</td><td>").Append(Num(r.MacsBefore)).Append("</td><td>").Append(Num(r.MacsAfter)).Append("</td></tr>");
+            sb.Append("</table><p class=\"legend\">Whole model: ").Append(Num(tiling.MacsBefore)).Append(" -> ").Append(Num(tiling.MacsAfter))
+              .Append(" MACs (+").Append((100 * tiling.MacOverhead).ToString("0.0", CultureInfo.InvariantCulture)).Append(" %, cap ")
+              .Append((100 * tiling.MaxMacOverhead).ToString("0", CultureInfo.InvariantCulture)).Append(" %).</p>\n");
+        }
+
         long memMax = Math.Max(before.PeakBytes, after.PeakBytes);
         sb.Append("<h2>Memory per operator</h2><p class=\"legend\"><span class=\"sw other\"></span>other live tensors ")
           .Append("<span class=\"sw in\"></span>inputs <span class=\"sw out\"></span>outputs ")
           .Append("<span class=\"sw peakc\"></span>peak <span class=\"sw boundc\"></span>lower bound</p>\n");
-        sb.Append("<h3>Before: stored order</h3>").Append(MemoryPerStep(before, memMax, "memory per step, stored order", Label)).Append('\n');
-        sb.Append("<h3>After: optimized order</h3>").Append(MemoryPerStep(after, memMax, "memory per step, optimized order", Label)).Append('\n');
+        sb.Append("<h3>Before: stored order</h3>").Append(MemoryPerStep(before, memMax, "memory per step, stored order", Labels(stored))).Append('\n');
+        sb.Append("<h3>After: optimized order</h3>").Append(MemoryPerStep(after, memMax, "memory per step, optimized order", Labels(optimized.Graph))).Append('\n');
 
         long arenaMax = Math.Max(optimized.ArenaBytes, storedPlan?.ArenaBytes ?? 0);
         sb.Append("<h2>Arena layout</h2><p class=\"legend\">Each rectangle is a tensor: across, the steps during which it is alive; up, its bytes in the arena.</p>\n");

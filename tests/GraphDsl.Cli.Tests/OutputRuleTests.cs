@@ -122,7 +122,8 @@ public sealed class OutputRuleTests : InTempDirectory
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.StdErr.Split('\n').Where(l => l.Contains("pass ")).ToList();
         Assert.Equal("graphdsl: stored order: pass 1/1: arena", lines[0].TrimEnd());
-        Assert.Equal("graphdsl: pass 1/5: tmm", lines[1].TrimEnd());
+        int passes = GraphDsl.Pipeline.OptimizePipelines.Default.Split(',').Length;
+        Assert.Equal($"graphdsl: pass 1/{passes}: tmm", lines[1].TrimEnd());
     }
 }
 

@@ -11,7 +11,7 @@ namespace GraphDsl.Lowering.Tflite;
 /// <remarks>
 /// Matching is by content, not by position. An IR tensor equal to the imported source tensor of
 /// the same name (annotations and the <c>offline_offset</c> attribute aside, neither is a Tensor
-/// field) is copied; an IR operator equal to the imported source operator producing its first
+/// field) is copied; an IR operator equal to an imported source operator with the same first
 /// output (annotations and name aside) is copied, each source operator at most once. So an
 /// unchanged graph copies everything and is written byte for byte as before, and a graph a pass
 /// changed keeps every untouched table exact. The new tensor numbering is the IR table order,
@@ -128,6 +128,13 @@ internal sealed class MainSubgraphMapping
         var unionByType = SourceUnionTypes(root, codes);
         var appendedCodes = new List<NewOperatorCode>();
         var copied = new bool[main.Operators.Count];
+        var byFirstOutput = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (int i = 0; i < main.Operators.Count; i++)
+        {
+            var key = main.Operators[i].Outputs.FirstOrDefault(o => o is not null) ?? ""; // "": no outputs
+            if (!byFirstOutput.TryGetValue(key, out var list)) byFirstOutput[key] = list = [];
+            list.Add(i);
+        }
         var operators = new OperatorEntry[target.Operators.Count];
         var producedAt = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int k = 0; k < target.Operators.Count; k++)
@@ -142,7 +149,7 @@ internal sealed class MainSubgraphMapping
                 if (producedAt.TryGetValue(name, out var producer) && producer >= k)
                     throw new TfliteRewriteException($"operator {k} ({op.OpType}) reads '{name}' before operator {producer} writes it; operators must be stored in execution order", where);
 
-            int s = SourceMatch(main, op, copied);
+            int s = SourceMatch(byFirstOutput, main, op, copied);
             if (s >= 0)
             {
                 copied[s] = true;
@@ -170,16 +177,13 @@ internal sealed class MainSubgraphMapping
 
     private static Operator Comparable(Operator op) => op with { Annotations = AttributeMap.Empty, Name = null };
 
-    /// <summary>The unused source operator equal to <paramref name="op"/>, or -1.</summary>
-    private static int SourceMatch(Graph main, Operator op, bool[] copied)
+    /// <summary>The first unused source operator equal to <paramref name="op"/> among those with the
+    /// same first output (several when a malformed model writes a tensor twice), or -1.</summary>
+    private static int SourceMatch(IReadOnlyDictionary<string, List<int>> byFirstOutput, Graph main, Operator op, bool[] copied)
     {
         var wanted = Comparable(op);
-        if (op.PresentOutputs.FirstOrDefault() is { } output)
-        {
-            int p = main.ProducerOf(output);
-            return p >= 0 && !copied[p] && Comparable(main.Operators[p]) == wanted ? p : -1;
-        }
-        for (int i = 0; i < main.Operators.Count; i++)
+        if (!byFirstOutput.TryGetValue(op.Outputs.FirstOrDefault(o => o is not null) ?? "", out var candidates)) return -1;
+        foreach (var i in candidates)
             if (!copied[i] && Comparable(main.Operators[i]) == wanted) return i;
         return -1;
     }

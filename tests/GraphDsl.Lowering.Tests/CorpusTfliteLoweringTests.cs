@@ -87,6 +87,13 @@ public sealed class CorpusTfliteLoweringTests
                     Assert.True(group(a.Name) == group(b.Name), $"'{a.Name}' and '{b.Name}' are alive together and overlap");
             }
 
+        // 4b. The pass hands the writer its IR graph (tables matched by content); for a graph no pass
+        // changed, that is exactly the source's tables in the planned order with the plan, as the
+        // order-based rewriter writes them (every table copied, none rewritten from the IR).
+        var loweringPlan = LoweringPlan.TryRead(optimized, path, new GraphDsl.Ir.Diagnostics.DiagnosticBag())!;
+        Assert.Equal(GraphDsl.Lowering.Tflite.TfliteRewriter.Rewrite(File.ReadAllBytes(path), loweringPlan.Order,
+            loweringPlan.WritesOfflinePlan ? loweringPlan.OffsetsByTensorIndex() : null), bytes);
+
         // 5. The arena size is what the run reported: the highest placed byte, rounded up to the
         // plan's alignment (the arena a runtime reserves is aligned).
         long highest = placed.Count == 0 ? 0 : placed.Max(p => p.End);

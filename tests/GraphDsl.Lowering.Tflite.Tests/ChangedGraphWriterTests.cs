@@ -132,6 +132,24 @@ public sealed class ChangedGraphWriterTests
     }
 
     [Fact]
+    public void A_stale_shape_signature_on_a_new_tensor_is_an_error_at_the_tensor()
+    {
+        var (original, main, conv) = RandomModelWithConv();
+        var split = RowBands.Split(main, conv, 2).Graph;
+        var band = split.Tensors.First(t => t.Name.EndsWith("/band0", StringComparison.Ordinal));
+        var fullShape = main.Tensor(main.Operators[conv].Outputs[0]!).Type.Shape.Dims.Select(d => d.Value!.Value);
+        var g = split with
+        {
+            Tensors = split.Tensors.Select(t => t == band
+                ? t with { Attributes = t.Attributes.With("shape_signature", AttributeValue.Ints(fullShape)), Origin = PassPlace }
+                : t).ToEquatableArray(),
+        };
+        var d = Assert.Single(TfliteRewriter.TryRewrite(original, "random.tflite", g, null).Diagnostics);
+        Assert.Equal(PassPlace, d.Location);
+        Assert.Contains("shape_signature", d.Message);
+    }
+
+    [Fact]
     public void A_plan_for_another_tensor_count_is_refused()
     {
         var (original, main, conv) = RandomModelWithConv();

@@ -12,7 +12,7 @@ namespace GraphDsl.Fuzz;
 /// <summary>One input through the whole <c>graphdsl optimize</c> job, in process, on the same
 /// public pieces the command composes: <see cref="ModelLoader"/> (import + IR verifier), the
 /// built-in pass plugins run as the CLI runs them (<see cref="PipelineHost"/>)
-/// ("arena" on the stored order, then <c>tmm,order,arena,verify,lower</c>), the lowering plan,
+/// ("arena" on the stored order, then the default pipeline <c>tmm,order,tile,arena,verify,lower</c>), the lowering plan,
 /// summary and HTML report, and finally a re-import of the model the <c>lower</c> pass wrote (and,
 /// for a .gdsl, the <c>verify</c> pass on its written plan).</summary>
 /// <remarks>The only difference from the CLI: the order search's time budget is
@@ -83,11 +83,12 @@ public static class FuzzJob
             return Verdict.Failure(FailureKind.BadOutput, "lower", $"the lower pass wrote no {format.Artifact()}");
         if (!optimized.Artifacts.ContainsKey("model.h"))
             return Verdict.Failure(FailureKind.BadOutput, "lower", "the lower pass wrote no model.h");
-        return Reimport(format, written, model, workDir);
+        // Compared with the graph the pipeline lowered: a transform (tile) adds and removes operators.
+        return Reimport(format, written, optimized.Model!, workDir);
     }
 
-    /// <summary>What optimize wrote must import, pass the IR verifier, keep the operators, and (a
-    /// planned .gdsl) pass the verify pass on its own plan.</summary>
+    /// <summary>What optimize wrote must import, pass the IR verifier, keep the operators of the
+    /// graph the pipeline lowered, and (a planned .gdsl) pass the verify pass on its own plan.</summary>
     private static Verdict Reimport(FuzzFormat format, byte[] written, Model original, string workDir)
     {
         var outPath = Path.Combine(workDir, "output" + format.Extension());

@@ -33,6 +33,9 @@ public sealed class StagedOutputs(IEnumerable<string> inputs, bool force)
 
     public void Add(string path, byte[] content) => _files.Add(path, content);
 
+    /// <summary>The files staged so far, in the order added (written once <see cref="Commit"/> succeeds).</summary>
+    public IReadOnlyList<string> Paths => _files.Paths;
+
     public void Add(string path, string text) => Add(path, new UTF8Encoding(false).GetBytes(text));
 
     /// <summary>Checks the destinations before any work (an existing output without --force, a

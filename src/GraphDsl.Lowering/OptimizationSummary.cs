@@ -86,6 +86,7 @@ public sealed record OptimizationSummary(
             Moves = OperatorMove.Of(optimized.Graph, optimized.Order),
             // This run's tiling only: an @tiling the input already carried (a model tiled by an
             // earlier run) describes that run, not this one.
+            OptimizedLargestOperatorBytes = optimizedProfile.LargestOperatorBytes,
             Tiling = Equals(optimized.Graph.Annotations[WellKnownAnnotations.Tiling], stored.Annotations[WellKnownAnnotations.Tiling])
                 ? null : TilingAnnotation.Read(optimized.Graph),
         };
@@ -112,6 +113,12 @@ public sealed record OptimizationSummary(
 
     /// <summary>Operators the optimized order runs out of their stored sequence (see <see cref="MovedOperator"/>).</summary>
     public IReadOnlyList<OperatorMove> Moves { get; init; } = [];
+
+    /// <summary>Largest single-operator footprint of the optimized graph in bytes (differs from
+    /// <see cref="LargestOperatorBytes"/> when a transform such as tile changed the operators).</summary>
+    public long? OptimizedLargestOperatorBytes { get; init; }
+
+    private static string Plural(long n, string noun) => n == 1 ? $"1 {noun}" : string.Create(CultureInfo.InvariantCulture, $"{n:N0} {noun}s");
 
     /// <summary>What the tile pass did (regions, bands, MACs before and after), when it tiled.</summary>
     public TilingSummary? Tiling { get; init; }
@@ -203,9 +210,16 @@ public sealed record OptimizationSummary(
             }).ToArray()),
             ["saved"] = new JsonObject
             {
+                // Each saving is the difference of the two figures of the same name above.
                 ["peak_bytes"] = Stored.PeakBytes - Optimized.PeakBytes,
-                ["arena_bytes"] = BaselineArenaBytes - Optimized.ArenaBytes,
-                ["arena_percent"] = Math.Round(Percent(BaselineArenaBytes, Optimized.ArenaBytes), 2),
+                ["arena_bytes"] = Stored.ArenaBytes - Optimized.ArenaBytes,
+                ["tflm_greedy_arena_bytes"] = Stored.TflmGreedyArenaBytes is { } g && Optimized.TflmGreedyArenaBytes is { } h ? g - h : null,
+                ["tflm_head_bytes"] = Stored.TflmHeadBytes is { } hb && Optimized.TflmHeadBytes is { } ha ? hb - ha : null,
+                ["tflm_arena_bytes"] = Stored.TflmArenaBytes is { } ab && Optimized.TflmArenaBytes is { } aa ? ab - aa : null,
+                // Of what the device needs when TFLM's figures are known (kTensorArenaSize), else of
+                // the arena against TFLM's greedy planner.
+                ["percent"] = Stored.TflmArenaBytes is { } pb && Optimized.TflmArenaBytes is { } pa
+                    ? Math.Round(Percent(pb, pa), 2) : Math.Round(Percent(BaselineArenaBytes, Optimized.ArenaBytes), 2),
             },
         };
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -234,11 +248,15 @@ public sealed record OptimizationSummary(
                 $"{label,-24}{before,14:N0}{after,14:N0}{before - after,14:N0}{Percent(before, after),8:F1}%\n");
         // Not the order search's proven optimum: the largest inputs+outputs of one operator, which
         // no order avoids (in-place reuse can still place the arena below it).
-        sb.Append(CultureInfo.InvariantCulture, $"{"largest single operator",-24}{"",14}{LargestOperatorBytes,14:N0}\n");
+        // After tiling the graph has other operators, so its largest one is shown beside the input's.
+        if (OptimizedLargestOperatorBytes is { } largestAfter && largestAfter != LargestOperatorBytes)
+            sb.Append(CultureInfo.InvariantCulture, $"{"largest single operator",-24}{LargestOperatorBytes,14:N0}{largestAfter,14:N0}\n");
+        else
+            sb.Append(CultureInfo.InvariantCulture, $"{"largest single operator",-24}{"",14}{LargestOperatorBytes,14:N0}\n");
         if (Tiling is { } tiling)
         {
             sb.Append(CultureInfo.InvariantCulture,
-                $"tiling: {tiling.Regions.Count} region(s) in row bands ({string.Join(", ", tiling.Regions.Select(r => $"{r.Operators} ops -> '{r.Output}' in {r.Bands} bands"))}); MACs {tiling.MacsBefore:N0} -> {tiling.MacsAfter:N0} (+{100 * tiling.MacOverhead:F1}%, cap {100 * tiling.MaxMacOverhead:F0}%)\n");
+                $"tiling: {Plural(tiling.Regions.Count, "region")} in row bands ({string.Join(", ", tiling.Regions.Select(r => $"{Plural(r.Operators, "operator")} -> '{LiveTensor.ShortName(r.Output)}' in {r.Bands} bands"))}); MACs {tiling.MacsBefore:N0} -> {tiling.MacsAfter:N0} (+{100 * tiling.MacOverhead:F1}%, cap {100 * tiling.MaxMacOverhead:F0}%)\n");
         }
         if (Optimized.TflmArenaBytes is { } arena && Optimized.TflmBreakdown is var (act, scr, persistent))
             sb.Append(CultureInfo.InvariantCulture,
@@ -257,6 +275,12 @@ public sealed record OptimizationSummary(
             sb.Append(CultureInfo.InvariantCulture, $"live at the peak, before: {LiveTensor.Describe(StoredPeakTensors)}\n");
         if (OptimizedPeakTensors.Count > 0)
             sb.Append(CultureInfo.InvariantCulture, $"live at the peak, after:  {LiveTensor.Describe(OptimizedPeakTensors)}\n");
+        if (Moves.Count == 0 && Tiling is not null)
+        {
+            // Band operators replaced the tiled stage, so positions of the input do not map to steps.
+            sb.Append("moved operators: not compared (tiling replaced operators by row bands; --report shows the schedule)\n");
+            return sb.ToString();
+        }
         if (Moves.Count == 0)
         {
             sb.Append("moved operators: none (stored order kept)\n");

@@ -78,8 +78,8 @@ public static class OrderCommand
             // The search's proven minimum over all orders, not tmm's largest single-operator footprint.
             ("proven minimum", lower.ToString("N0", c) + " B"),
             ("proven optimal", r.Figures.ProvenOptimal ? "yes" : $"no (gap {(peak - lower).ToString("N0", c)} B)"),
-            ("states", r.Figures.States.ToString(c)),
-            ("time", r.Figures.SearchMs.ToString("0", c) + " ms"),
+            ("states", r.Figures.States.ToString("N0", c)),
+            ("time", r.Figures.SearchMs.ToString("N0", c) + " ms"),
         };
         var width = rows.Max(row => row.Name.Length);
         return Path.GetFileName(path) + "\n" + string.Concat(rows.Select(row => "  " + row.Name.PadRight(width) + "  " + row.Value + "\n"));

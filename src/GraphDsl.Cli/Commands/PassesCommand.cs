@@ -20,9 +20,12 @@ public static class PassesCommand
         {
             var bag = new DiagnosticBag();
             var catalog = options.CreateRunner(parse).LoadCatalog(bag);
-            Console.Out.Write(Describe(catalog));
             new DiagnosticPrinter(Console.Error).Print(bag);
-            return bag.HasErrors ? 1 : 0;
+            // A plugin folder that failed to load (missing, unreadable) is an error, not a list
+            // that silently lacks its passes.
+            if (bag.HasErrors) return 1;
+            Console.Out.Write(Describe(catalog));
+            return 0;
         });
         return command;
     }

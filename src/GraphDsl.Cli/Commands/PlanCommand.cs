@@ -113,7 +113,7 @@ public static class PlanCommand
             ["tflm_stored_head_bytes"] = plan.Tflm?.Stored.HeadBytes,
             ["tflm_stored_arena_bytes"] = plan.Tflm?.Stored.TotalBytes,
             ["tflm_estimate"] = plan.Tflm?.Predicted.EstimateSummary,
-            ["tflm_commit"] = TflmCalibration.Commit,
+            ["tflm_commit"] = TflmCalibration.ShortCommit,
             ["strategy"] = plan.Strategy,
             ["proven_minimal"] = plan.ProvenMinimal,
             ["align"] = plan.Alignment,

@@ -55,7 +55,10 @@ public static class RunCommand
             }
             else if (artifacts.Items.Count > 0)
                 Console.Error.WriteLine($"graphdsl: {artifacts.Items.Count} artifact(s) produced ({string.Join(", ", artifacts.Items.Keys)}); use --artifacts DIR to write them");
-            return outputs.Commit() ? 0 : 1;
+            if (!outputs.Commit()) return 1;
+            // On stderr: stdout may carry the printed passes (--print-after).
+            foreach (var written in outputs.Paths) Console.Error.WriteLine($"graphdsl: wrote {written}");
+            return 0;
         });
         return command;
     }

@@ -23,8 +23,13 @@ public static class FuzzJob
 {
     public const int OrderBudgetMs = 2000;
 
-    /// <summary>The default optimize pipeline with the fuzzer's order budget.</summary>
-    public static readonly string Pipeline = OptimizePipelines.Default.Replace("order", $"order{{budget-ms={OrderBudgetMs}}}");
+    /// <summary>Search budget of the tile pass under the fuzzer, like the order search's.</summary>
+    public const int TileBudgetMs = 2000;
+
+    /// <summary>The default optimize pipeline with the fuzzer's order and tile budgets.</summary>
+    public static readonly string Pipeline = OptimizePipelines.Default
+        .Replace("order", $"order{{budget-ms={OrderBudgetMs}}}")
+        .Replace("tile", $"tile{{budget-ms={TileBudgetMs}}}");
 
     /// <summary>Diagnostics that report a fault of GraphDsl rather than of the input.</summary>
     private static readonly HashSet<string> FaultIds = [

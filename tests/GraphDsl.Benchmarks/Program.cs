@@ -114,5 +114,19 @@ if (settings.ReadmePath is not null)
         return 1;
     }
     Console.WriteLine($"Updated the benchmark block of {settings.ReadmePath}.");
+    // The README's sample of the main command is its real output, rerun with the tables.
+    var sample = GraphDsl.TestKit.GraphDslCli.Run("optimize");
+    if (sample.ExitCode != 0)
+    {
+        Console.Error.WriteLine("error: graphdsl optimize failed: " + sample);
+        return 1;
+    }
+    var block = "```text\n$ graphdsl optimize\n" + sample.StdOut.TrimEnd('\n') + "\n```";
+    if (ReadmeBlock.Replace(settings.ReadmePath, block, ReadmeBlock.OutputBegin, ReadmeBlock.OutputEnd) is { } missing)
+    {
+        Console.Error.WriteLine("error: " + missing);
+        return 1;
+    }
+    Console.WriteLine($"Updated the optimize output sample of {settings.ReadmePath}.");
 }
 return 0;

@@ -26,6 +26,7 @@ public sealed class TilePass : IGraphPass
         [
             PassOption.Flag("enabled", true, "Tile at all; false returns the model unchanged."),
             PassOption.Int("max-mac-overhead", (long)Math.Round(Defaults.MaxMacOverhead * 100), "Most extra multiply-accumulates, in whole percent of the untiled graph's (20 = 20 %).") with { Rule = OptionRules.Between(0, 1000) },
+            PassOption.Flag("minimize-head", false, "Minimize TFLM's head (planned section) instead of its whole arena (head + persistent section)."),
             PassOption.Int("max-regions", Defaults.MaxRegions, "Most regions tiled.") with { Rule = OptionRules.AtLeast(1) },
             PassOption.Int("max-region-ops", Defaults.MaxRegionOperators, "Most operators in one region.") with { Rule = OptionRules.AtLeast(1) },
         ],
@@ -39,7 +40,9 @@ public sealed class TilePass : IGraphPass
         var inOrder = InExecutionOrder(graph);
         var options = new TilingOptions(context.Options.Get<long>("max-mac-overhead") / 100.0, (int)context.Options.Get<long>("max-regions"),
             MaxRegionOperators: (int)context.Options.Get<long>("max-region-ops"));
-        var result = TilingSearch.Run(inOrder, options, context.Cancellation);
+        var result = context.Options.Get<bool>("minimize-head")
+            ? TilingSearch.Run(inOrder, options, TilingSearch.PredictHead, context.Cancellation)
+            : TilingSearch.Run(inOrder, options, context.Cancellation);
         if (result.Regions.Count == 0) return PassResult.Unchanged(model);
         context.Progress.Report(new PassProgress($"tile: {result.Regions.Count} region(s), TFLM arena {result.ArenaBefore:N0} -> {result.ArenaAfter:N0} bytes, {result.Evaluated} candidates"));
         var summary = new TilingSummary(result.ArenaBefore, result.ArenaAfter, result.MacsBefore, result.MacsAfter, options.MaxMacOverhead,

@@ -26,6 +26,7 @@ public sealed class TilePass : IGraphPass
         [
             PassOption.Flag("enabled", true, "Tile at all; false returns the model unchanged."),
             PassOption.Int("max-mac-overhead", (long)Math.Round(Defaults.MaxMacOverhead * 100), "Most extra multiply-accumulates, in whole percent of the untiled graph's (20 = 20 %).") with { Rule = OptionRules.Between(0, 1000) },
+            PassOption.Flag("minimize-head", false, "Minimize TFLM's head (planned section) instead of its whole arena (head + persistent section)."),
             PassOption.Int("max-regions", Defaults.MaxRegions, "Most regions tiled.") with { Rule = OptionRules.AtLeast(1) },
             PassOption.Int("max-region-ops", Defaults.MaxRegionOperators, "Most operators in one region.") with { Rule = OptionRules.AtLeast(1) },
             PassOption.Int("budget-ms", Defaults.BudgetMilliseconds, "Search time in milliseconds after which the best tiling found so far is kept (0: no limit).") with { Rule = OptionRules.AtLeast(0) },
@@ -40,7 +41,13 @@ public sealed class TilePass : IGraphPass
         var inOrder = InExecutionOrder(graph);
         var options = new TilingOptions(context.Options.Get<long>("max-mac-overhead") / 100.0, (int)context.Options.Get<long>("max-regions"),
             MaxRegionOperators: (int)context.Options.Get<long>("max-region-ops"), BudgetMilliseconds: context.Options.Get<long>("budget-ms"));
-        var result = TilingSearch.Run(inOrder, options, context.Cancellation, text => context.Progress.Report(new PassProgress("tile: " + text)));
+        void Progress(string text) => context.Progress.Report(new PassProgress("tile: " + text));
+        var result = context.Options.Get<bool>("minimize-head")
+            ? TilingSearch.Run(inOrder, options, TilingSearch.PredictHead, context.Cancellation, Progress)
+            : TilingSearch.Run(inOrder, options, context.Cancellation, Progress);
+        // The summary always gives TFLM's whole arena, whichever figure the search minimized.
+        if (context.Options.Get<bool>("minimize-head") && result.Regions.Count > 0)
+            result = result with { ArenaBefore = TilingSearch.PredictArena(inOrder), ArenaAfter = TilingSearch.PredictArena(result.Graph) };
         if (result.Regions.Count == 0) return PassResult.Unchanged(model);
         context.Progress.Report(new PassProgress($"tile: {result.Regions.Count} region(s), TFLM arena {result.ArenaBefore:N0} -> {result.ArenaAfter:N0} bytes, {result.Evaluated} candidates"));
         var summary = new TilingSummary(result.ArenaBefore, result.ArenaAfter, result.MacsBefore, result.MacsAfter, options.MaxMacOverhead,

@@ -120,11 +120,23 @@ public static class TilingSearch
     /// whose effect on kTensorArenaSize cannot be predicted.
     public static long PredictArena(Graph graph)
     {
-        var problem = MemoryProblem.Create(graph);
-        var plan = ArenaPlanner.Plan(problem, ExecutionOrder.Stored(graph), new ArenaPlanOptions(Strategy: "greedy-by-size"),
-            ArenaStrategies.Create("greedy-by-size", new ArenaStrategyOptions(0))!);
+        var plan = GreedyPlan(graph);
         return plan.Tflm is { } tflm ? tflm.Predicted.TotalBytes ?? long.MaxValue : plan.ArenaBytes;
     }
+
+    /// <summary>TFLM's head (planned section, <c>GetNonPersistentUsedBytes()</c>) in bytes for
+    /// <paramref name="graph"/> with the same plan as <see cref="PredictArena"/>; the objective
+    /// of <c>tile{minimize-head=true}</c>, which ignores what band operators add to the
+    /// persistent section.</summary>
+    public static long PredictHead(Graph graph)
+    {
+        var plan = GreedyPlan(graph);
+        return plan.Tflm?.Predicted.HeadBytes ?? plan.ArenaBytes;
+    }
+
+    private static ArenaPlan GreedyPlan(Graph graph) =>
+        ArenaPlanner.Plan(MemoryProblem.Create(graph), ExecutionOrder.Stored(graph), new ArenaPlanOptions(Strategy: "greedy-by-size"),
+            ArenaStrategies.Create("greedy-by-size", new ArenaStrategyOptions(0))!);
 
     /// <summary>Steps of the stored order after which exactly one activation is alive, with that
     /// tensor (an NHWC batch-1 one); step -1 is before the first operator (a single graph input).</summary>

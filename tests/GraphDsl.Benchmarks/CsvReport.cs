@@ -39,12 +39,12 @@ internal static class CsvReport
             File.WriteAllText(Path.Combine(folder, "tflm.csv"), Csv(
                 ["model", "tflm_commit", "head_before_bytes", "head_after_bytes", "arena_used_before_bytes", "arena_used_after_bytes",
                     "predicted_head_before_bytes", "predicted_head_after_bytes", "predicted_arena_used_before_bytes", "predicted_arena_used_after_bytes",
-                    "prediction_estimate", "outputs_identical", "seeds", "optimize_ms", "refused", "error"],
+                    "prediction_estimate", "tiled_regions", "mac_overhead_percent", "outputs_identical", "seeds", "optimize_ms", "refused", "error"],
                 r.Tflm.Select(x => new object?[]
                 {
                     x.Model, r.TflmCommit, x.HeadBefore, x.HeadAfter, x.UsedBefore, x.UsedAfter,
                     x.PredictedHeadBefore, x.PredictedHeadAfter, x.PredictedUsedBefore, x.PredictedUsedAfter, x.Estimate,
-                    x.OutputsIdentical, x.Seeds, x.OptimizeMs, x.Refused, x.Error,
+                    x.TiledRegions, x.MacOverheadPercent, x.OutputsIdentical, x.Seeds, x.OptimizeMs, x.Refused, x.Error,
                 })));
         }
         if (r.Settings.RunScale)

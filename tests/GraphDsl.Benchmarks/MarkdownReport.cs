@@ -119,16 +119,18 @@ internal static class MarkdownReport
             return;
         }
         Table(md, ["Model", "TFLM head before", "predicted", "TFLM head after", "predicted", "Head saved", "arena_used before", "predicted",
-                "arena_used after", "predicted", "Outputs identical"],
+                "arena_used after", "predicted", "Tiled regions", "MACs +%", "Outputs identical"],
             r.Tflm.Select(x => x.Refused is not null
-                ? new[] { x.Model, "refused: " + Escape(x.Refused.Length > 140 ? x.Refused[..140] + "..." : x.Refused), "", "", "", "", "", "", "", "", "" }
+                ? new[] { x.Model, "refused: " + Escape(x.Refused.Length > 140 ? x.Refused[..140] + "..." : x.Refused), "", "", "", "", "", "", "", "", "", "", "" }
                 : x.Error is not null
                     ? [x.Model, N(x.HeadBefore), Predicted(x.PredictedHeadBefore, x.HeadBefore, x.Estimate), "error: " + Escape(x.Error), "", "",
-                        N(x.UsedBefore), Predicted(x.PredictedUsedBefore, x.UsedBefore, x.Estimate), "", "", ""]
+                        N(x.UsedBefore), Predicted(x.PredictedUsedBefore, x.UsedBefore, x.Estimate), "", "", "", "", ""]
                     : [x.Model, N(x.HeadBefore), Predicted(x.PredictedHeadBefore, x.HeadBefore, x.Estimate), N(x.HeadAfter),
                         Predicted(x.PredictedHeadAfter, x.HeadAfter, x.Estimate), N(x.HeadBefore - x.HeadAfter),
                         N(x.UsedBefore), Predicted(x.PredictedUsedBefore, x.UsedBefore, x.Estimate), N(x.UsedAfter),
                         Predicted(x.PredictedUsedAfter, x.UsedAfter, x.Estimate),
+                        x.TiledRegions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                        x.MacOverheadPercent is { } mac ? mac.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) : "",
                         x.OutputsIdentical == true ? $"yes ({x.Seeds} seeds)" : $"NO ({x.Seeds} seeds)"]));
         md.AppendLine();
         md.AppendLine("Columns (bytes unless stated), measured by `tools/tflm-runner` on this machine (64-bit host: the tail, and so arena_used, is larger than on a 32-bit MCU; the head is not):");
@@ -137,6 +139,7 @@ internal static class MarkdownReport
             ("Head saved", "head before minus head after (negative: the optimized plan needs more)"),
             ("arena_used before / after", "MicroInterpreter::arena_used_bytes(): head plus persistent tail, the least kTensorArenaSize"),
             ("predicted", "GraphDsl.Tflm's figure for the column to its left, computed from the model file alone (`graphdsl tmm`/`plan`/`optimize` print it); \"= \" marks it equal to the measurement, \"~\" an estimate (an operator whose kernel is not modelled)"),
+            ("Tiled regions / MACs +%", "row-band regions the tile pass made and the optimized model's extra multiply-accumulates in percent of the stored model's (halo rows recomputed; cap 20 % by default)"),
             ("Outputs identical", "every output byte equal for every input seed (deterministic inputs, same seed same bytes)"),
             ("refused", "operators TFLM's reference kernels do not run, with TFLM's first log line"));
         md.AppendLine();

@@ -24,6 +24,11 @@ internal sealed record TflmRow(string Model)
     /// <summary>Operators that make a prediction an estimate (TflmArena.EstimateSummary), or null.</summary>
     public string? Estimate { get; init; }
     public bool? OutputsIdentical { get; init; }
+    /// <summary>Extra multiply-accumulates of the optimized model in percent (tile's row bands
+    /// recompute halo rows; 0 when nothing was tiled), from optimize's JSON.</summary>
+    public double? MacOverheadPercent { get; init; }
+    /// <summary>Row-band regions tile made (0: none).</summary>
+    public int? TiledRegions { get; init; }
     public int Seeds { get; init; }
     public double? OptimizeMs { get; init; }
     public string? Refused { get; init; }
@@ -55,9 +60,18 @@ internal static class TflmBenchmark
             };
             var optimized = Path.Combine(scratch, Path.GetFileNameWithoutExtension(path) + ".opt.tflite");
             var clock = Stopwatch.StartNew();
-            var cli = GraphDslCli.Run("optimize", path, "-o", optimized, "--force");
+            var cli = GraphDslCli.Run("optimize", path, "-o", optimized, "--force", "--json");
             row = row with { OptimizeMs = clock.Elapsed.TotalMilliseconds };
             if (cli.ExitCode != 0) return row with { Error = "optimize: " + cli.StdErr.Split('\n').FirstOrDefault(l => l.Contains("error")) };
+            using (var json = System.Text.Json.JsonDocument.Parse(cli.StdOut))
+            {
+                bool tiled = json.RootElement.GetProperty("optimized").TryGetProperty("tiling", out var tiling);
+                row = row with
+                {
+                    MacOverheadPercent = tiled ? tiling.GetProperty("mac_overhead_percent").GetDouble() : 0,
+                    TiledRegions = tiled ? tiling.GetProperty("regions").GetArrayLength() : 0,
+                };
+            }
             var after = TflmRunner.Run(optimized);
             if (!after.Ok) return row with { Error = "optimized model refused: " + Reason(after) };
             var predictedAfter = Predict(optimized);

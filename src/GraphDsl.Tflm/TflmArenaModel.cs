@@ -160,8 +160,13 @@ public static class TflmArenaModel
     {
         // TFLM recurses without a limit; a subgraph that calls itself would never return there.
         private const int MaxDepth = 64;
+        // Each call re-marks the called subgraph, so a chain of subgraphs that each call the next
+        // twice (WHILE's cond and body) grows as 2^depth: a malformed model must not take hours.
+        private const int MaxMarks = 10_000;
         private int _scope;
         private int _depth;
+        private int _marks;
+        private readonly HashSet<int> _active = [];
 
         public int[] MainStepScopes { get; } = new int[orders[0].Length];
 
@@ -169,12 +174,25 @@ public static class TflmArenaModel
 
         public void Mark(int g)
         {
+            if (_active.Contains(g))
+            {
+                // TFLM would recurse forever (fuzz: a WHILE whose cond and body are its own subgraph).
+                estimates.Add(new TflmEstimateReason("subgraph", $"subgraph{g}", "calls itself through control flow (TFLM would never return); its lifetimes are marked once"));
+                return;
+            }
+            if (++_marks > MaxMarks)
+            {
+                if (_marks == MaxMarks + 1)
+                    estimates.Add(new TflmEstimateReason("subgraph", $"subgraph{g}", $"control flow enters subgraphs more than {MaxMarks:N0} times; lifetimes beyond are not marked"));
+                return;
+            }
             if (++_depth > MaxDepth)
             {
-                estimates.Add(new TflmEstimateReason("subgraph", $"subgraph{g}", $"control flow nests deeper than {MaxDepth} subgraphs (recursion?); lifetimes beyond are not marked"));
+                estimates.Add(new TflmEstimateReason("subgraph", $"subgraph{g}", $"control flow nests deeper than {MaxDepth} subgraphs; lifetimes beyond are not marked"));
                 _depth--;
                 return;
             }
+            _active.Add(g);
             var graph = graphs[g];
             Entry TensorEntry(string name) => entries[firstTensor[g] + graph.TensorIndex(name)];
             foreach (var input in graph.Inputs)
@@ -214,6 +232,7 @@ public static class TflmArenaModel
                 e.Used(_scope);
             }
             _depth--;
+            _active.Remove(g);
         }
 
         private static IEnumerable<int> CalledSubgraphs(Operator op)

@@ -279,6 +279,27 @@ public sealed class RegressionTests : IDisposable
         Job(FuzzFormat.Gdsl, text, Outcome.Rejected);
     }
 
+    /// <summary>Found: .tflite, seed 1, input 7303 (two bytes of ../shared/cases/while_loop.tflite
+    /// zeroed): the WHILE's cond_subgraph_index and body_subgraph_index became 0, its own subgraph.
+    /// The TFLM arena model followed both calls down to its depth limit, 2^64 paths: over 1 GiB and
+    /// a minute in `tmm`. Fixed in TflmArenaModel: a subgraph already being marked is not entered
+    /// again (TFLM would recurse forever), the figure says it is an estimate and why, and the number
+    /// of subgraph entries is capped.</summary>
+    [SkippableFact]
+    public void A_while_whose_body_is_its_own_subgraph_is_an_estimate_not_a_blow_up()
+    {
+        var bytes = File.ReadAllBytes(TestKit.CaseModels.PathOf("while_loop.tflite"));
+        // The fuzzer's mutation: cond_subgraph_index 1 -> 0 and body_subgraph_index 2 -> 0.
+        Skip.IfNot(bytes.Length == 1328 && bytes[852] == 2 && bytes[856] == 1, "while_loop.tflite is not the file this input was found in");
+        bytes[852] = 0;
+        bytes[856] = 0;
+        var (result, _) = Load(FuzzFormat.Tflite, bytes);
+        Assert.True(result.Succeeded, Errors(result));
+        var arena = GraphDsl.Tflm.TflmArenaModel.Compute(result.Model!);
+        Assert.Contains("calls itself through control flow", arena.EstimateSummary);
+        Job(FuzzFormat.Tflite, bytes, Outcome.Accepted);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     /// <summary>int8 x[1,4,4] -> ADD(x,x) -> a -> RELU(a) -> y: the smallest model that plans.</summary>

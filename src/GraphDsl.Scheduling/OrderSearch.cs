@@ -37,7 +37,7 @@ public static class OrderSearch
             if (peak < bestPeak) (best, bestPeak) = (order, peak);
         }
 
-        var limits = new SearchLimits(clock, options.TimeBudget, options.MaxStates, options.Cancellation, options.Progress);
+        var limits = new SearchLimits(clock, options.TimeBudget, options.MaxStates, options.Cancellation, options.Progress, options.MemoryBudgetBytes);
         var search = new ThresholdSearch(structure, limits);
         var (goal, lowerBound, outcome) = search.Run(structure.StepLowerBound, bestPeak);
         if (goal >= 0) best = search.OrderOf(goal);

@@ -93,6 +93,9 @@ public static class BandRules
         long sh = Int(op, "stride_h") ?? 1, sw = Int(op, "stride_w") ?? 1;
         long dh = Int(op, "dilation_h_factor") ?? 1, dw = Int(op, "dilation_w_factor") ?? 1;
         if (sh < 1 || sw < 1 || dh < 1 || dw < 1 || kh < 1 || kw < 1) { why = "stride, dilation or filter is not positive"; return null; }
+        // TFLite stores strides, dilations and the PAD/SLICE operands bands need as int32
+        // (schema.fbs); larger values (fuzz: dilation_h_factor=2147483647) are not tiled.
+        if (new[] { sh, sw, dh, dw, kh, kw }.Any(v => v > int.MaxValue)) { why = "a stride, dilation or filter size exceeds int32"; return null; }
         // TFLite's enum names are upper case; the graph language also accepts and prints "same"/"valid".
         var padding = (op.Attributes["padding"] as AttributeValue.Str)?.Value?.ToUpperInvariant();
         long h = input.Type.Shape.Dims[1].Value!.Value, wIn = input.Type.Shape.Dims[2].Value!.Value;
@@ -111,6 +114,8 @@ public static class BandRules
             totalW = Math.Max((wo - 1) * sw + effW - wIn, 0);
         }
         else { why = "its padding is neither SAME nor VALID"; return null; }
+        if (effH > int.MaxValue || effW > int.MaxValue || totalH > int.MaxValue || totalW > int.MaxValue)
+        { why = "its dilated filter or padding exceeds int32"; return null; }
         bool pads = totalH > 0 || totalW > 0;
         // A pool leaves padding out of its window (average over fewer cells, max of real cells),
         // which no PAD value reproduces.

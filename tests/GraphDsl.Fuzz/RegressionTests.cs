@@ -300,6 +300,40 @@ public sealed class RegressionTests : IDisposable
         Job(FuzzFormat.Tflite, bytes, Outcome.Accepted);
     }
 
+    /// <summary>Found: .gdsl, seed 1, inputs 2604 and 2959 (a dilation factor of 2^31 - 1 and of
+    /// 9,511,627,776 on a SAME DEPTHWISE_CONV_2D): the tile pass built band PAD and SLICE operands past
+    /// int32 and failed with an OverflowException. Fixed in BandRule: strides, dilations, filters and
+    /// paddings beyond int32 (what schema.fbs stores) are not tiled; MacCounter saturates.</summary>
+    [Theory]
+    [InlineData(2_147_483_647L)]
+    [InlineData(9_511_627_776L)]
+    public void A_dilation_beyond_int32_is_not_tiled_and_does_not_overflow(long dilation)
+    {
+        var text = "graph m(a: i8[1,16,16,8] q(scale=0.5, zero_point=8)) -> (b) {\n"
+                 + "  const w2: i8[1,3,3,8] q(scale=0.5, zero_point=0)\n"
+                 + "  b: i8[1,8,8,8] q(scale=0.5, zero_point=8) = DEPTHWISE_CONV_2D(a, w2, _) {padding=\"SAME\", stride_w=2, stride_h=2, "
+                 + $"depth_multiplier=1, dilation_w_factor={dilation}, dilation_h_factor=1}}\n"
+                 + "}\n";
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var (result, _) = Load(FuzzFormat.Gdsl, bytes);
+        Assert.True(result.Succeeded, Errors(result));
+        Assert.Null(GraphDsl.Tiling.BandRules.Describe(result.Model!.Main, result.Model.Main.Operators[0], out var why));
+        Assert.Contains("exceeds int32", why);
+        Job(FuzzFormat.Gdsl, bytes, Outcome.Accepted);
+    }
+
+    /// <summary>Found: .gdsl, seed 1, input 5752 (inception.gdsl grown to about 350 operators): the
+    /// order search kept up to 2,000,000 states and its frontier, over 1.5 GiB within its 2 s
+    /// budget. Fixed in ThresholdSearch: the memo and frontier stop at an estimated 384 MiB
+    /// (OrderSearchOptions.MemoryBudgetBytes), keeping the best order so far. The watchdog in Job
+    /// enforces the 1 GiB limit on this very file.</summary>
+    [Fact]
+    public void A_grown_inception_graph_keeps_the_order_search_under_the_memory_limit()
+    {
+        var bytes = File.ReadAllBytes(TestKit.RepositoryPaths.Combine("tests", "GraphDsl.Fuzz", "Regressions", "gdsl-1-5752-order-search-memory.gdsl"));
+        Job(FuzzFormat.Gdsl, bytes, Outcome.Accepted);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     /// <summary>int8 x[1,4,4] -> ADD(x,x) -> a -> RELU(a) -> y: the smallest model that plans.</summary>

@@ -156,6 +156,12 @@ internal sealed class ThresholdSearch
         return new Frame(id, follow.Select(o => o.Head).ToArray(), undoCount);
     }
 
+    /// <summary>Bytes the memo and frontier take, estimated: per state its bit array (24-byte header
+    /// plus one ulong per 64 operators), its dictionary entry (~32 B) and list slots (~12 B); per
+    /// frontier entry ~24 B.</summary>
+    private long EstimatedBytes() =>
+        (long)_bits.Count * (24 + 8L * (_bits.Count > 0 ? _bits[0].Length : 1) + 44) + (long)_frontier.Count * 24;
+
     /// <summary>Records the state <see cref="_state"/> holds; returns its id, or -1 when a limit
     /// stops the search.</summary>
     private int Register(int parent, int head)
@@ -165,6 +171,7 @@ internal sealed class ThresholdSearch
         {
             if (_limits.Cancellation.IsCancellationRequested) { _stop = OrderSearchOutcome.Cancelled; return -1; }
             if (_limits.Clock.Elapsed > _limits.Deadline) { _stop = OrderSearchOutcome.TimeBudgetExhausted; return -1; }
+            if (EstimatedBytes() > _limits.MemoryBudgetBytes) { _stop = OrderSearchOutcome.StateLimitReached; return -1; }
             if ((_bits.Count & 65535) == 0 && _bits.Count > 0) Report();
         }
         var bits = (ulong[])_state.Bits.Clone();

@@ -42,11 +42,12 @@ public sealed class TilePass : IGraphPass
         var options = new TilingOptions(context.Options.Get<long>("max-mac-overhead") / 100.0, (int)context.Options.Get<long>("max-regions"),
             MaxRegionOperators: (int)context.Options.Get<long>("max-region-ops"), BudgetMilliseconds: context.Options.Get<long>("budget-ms"));
         void Progress(string text) => context.Progress.Report(new PassProgress("tile: " + text));
-        var result = context.Options.Get<bool>("minimize-head")
+        bool minimizeHead = context.Options.Get<bool>("minimize-head");
+        var result = minimizeHead
             ? TilingSearch.Run(inOrder, options, TilingSearch.PredictHead, context.Cancellation, Progress)
             : TilingSearch.Run(inOrder, options, context.Cancellation, Progress);
         // The summary always gives TFLM's whole arena, whichever figure the search minimized.
-        if (context.Options.Get<bool>("minimize-head") && result.Regions.Count > 0)
+        if (minimizeHead && result.Regions.Count > 0)
             result = result with { ArenaBefore = TilingSearch.PredictArena(inOrder), ArenaAfter = TilingSearch.PredictArena(result.Graph) };
         if (result.Regions.Count == 0) return PassResult.Unchanged(model);
         context.Progress.Report(new PassProgress($"tile: {result.Regions.Count} region(s), TFLM arena {result.ArenaBefore:N0} -> {result.ArenaAfter:N0} bytes, {result.Evaluated} candidates"));

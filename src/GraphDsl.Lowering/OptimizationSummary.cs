@@ -118,6 +118,9 @@ public sealed record OptimizationSummary(
     /// <see cref="LargestOperatorBytes"/> when a transform such as tile changed the operators).</summary>
     public long? OptimizedLargestOperatorBytes { get; init; }
 
+    /// <summary>before - after, or null when either figure is unknown.</summary>
+    private static long? Saved(long? before, long? after) => before - after;
+
     private static string Plural(long n, string noun) => n == 1 ? $"1 {noun}" : string.Create(CultureInfo.InvariantCulture, $"{n:N0} {noun}s");
 
     /// <summary>What the tile pass did (regions, bands, MACs before and after), when it tiled.</summary>
@@ -213,9 +216,9 @@ public sealed record OptimizationSummary(
                 // Each saving is the difference of the two figures of the same name above.
                 ["peak_bytes"] = Stored.PeakBytes - Optimized.PeakBytes,
                 ["arena_bytes"] = Stored.ArenaBytes - Optimized.ArenaBytes,
-                ["tflm_greedy_arena_bytes"] = Stored.TflmGreedyArenaBytes is { } g && Optimized.TflmGreedyArenaBytes is { } h ? g - h : null,
-                ["tflm_head_bytes"] = Stored.TflmHeadBytes is { } hb && Optimized.TflmHeadBytes is { } ha ? hb - ha : null,
-                ["tflm_arena_bytes"] = Stored.TflmArenaBytes is { } ab && Optimized.TflmArenaBytes is { } aa ? ab - aa : null,
+                ["tflm_greedy_arena_bytes"] = Saved(Stored.TflmGreedyArenaBytes, Optimized.TflmGreedyArenaBytes),
+                ["tflm_head_bytes"] = Saved(Stored.TflmHeadBytes, Optimized.TflmHeadBytes),
+                ["tflm_arena_bytes"] = Saved(Stored.TflmArenaBytes, Optimized.TflmArenaBytes),
                 // Of what the device needs when TFLM's figures are known (kTensorArenaSize), else of
                 // the arena against TFLM's greedy planner.
                 ["percent"] = Stored.TflmArenaBytes is { } pb && Optimized.TflmArenaBytes is { } pa

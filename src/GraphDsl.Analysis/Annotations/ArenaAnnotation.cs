@@ -76,11 +76,7 @@ public static class ArenaAnnotation
         };
         if (summary.Tflm is { } t)
         {
-            fields.Add(("tflm_head_bytes", t.HeadBytes));
-            fields.Add(("tflm_activation_bytes", t.ActivationBytes));
-            fields.Add(("tflm_scratch_bytes", t.ScratchBytes));
-            if (t.PersistentBytes is { } tail) fields.Add(("tflm_persistent_bytes", tail));
-            if (t.ArenaBytes is { } total) fields.Add(("tflm_arena_bytes", total));
+            AddTflmArena(fields, t.HeadBytes, t.ActivationBytes, t.ScratchBytes, t.PersistentBytes, t.ArenaBytes);
             fields.Add(("tflm_stored_head_bytes", t.StoredHeadBytes));
             if (t.StoredArenaBytes is { } storedTotal) fields.Add(("tflm_stored_arena_bytes", storedTotal));
             if (t.StoredParts is var (storedActivations, storedScratch))

@@ -58,11 +58,7 @@ public static class MemoryAnnotation
         };
         if (summary.Tflm is { } t)
         {
-            fields.Add(("tflm_head_bytes", t.HeadBytes));
-            fields.Add(("tflm_activation_bytes", t.ActivationBytes));
-            fields.Add(("tflm_scratch_bytes", t.ScratchBytes));
-            if (t.PersistentBytes is { } tail) fields.Add(("tflm_persistent_bytes", tail));
-            if (t.ArenaBytes is { } total) fields.Add(("tflm_arena_bytes", total));
+            AddTflmArena(fields, t.HeadBytes, t.ActivationBytes, t.ScratchBytes, t.PersistentBytes, t.ArenaBytes);
             if (t.Estimate is { } estimate) fields.Add(("tflm_estimate", estimate));
             fields.Add(("tflm_commit", t.Commit));
         }

@@ -3,6 +3,7 @@ using GraphDsl.Analysis;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Lowering;
+using GraphDsl.Lowering.Onnx;
 
 namespace GraphDsl.Passes.Lower;
 

@@ -1,3 +1,4 @@
+using GraphDsl.Lowering.Onnx;
 using GraphDsl.TestKit;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

@@ -1,4 +1,4 @@
-namespace GraphDsl.Lowering;
+namespace GraphDsl.Lowering.Onnx;
 
 /// <summary>One field of a protobuf message as it sits in the encoded bytes.</summary>
 /// <param name="Start">Offset of the field's tag.</param>

@@ -1,8 +1,9 @@
 using System.Text;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
+using GraphDsl.Lowering;
 
-namespace GraphDsl.Lowering;
+namespace GraphDsl.Lowering.Onnx;
 
 /// <summary>Rewrites an ONNX model so that the nodes of its main graph are stored in a given
 /// order, keeping every other byte of the file as it was.</summary>

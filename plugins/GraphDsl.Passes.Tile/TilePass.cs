@@ -6,7 +6,8 @@ using GraphDsl.Tiling;
 namespace GraphDsl.Passes.Tile;
 
 /// <summary>The <c>tile</c> pass: finds the regions of the main graph whose row-band execution
-/// lowers TFLM's predicted head within the MAC cap (<see cref="TilingSearch"/>) and rewrites them
+/// lowers TFLM's predicted arena (TFLite, NHWC) or GraphDsl's planned arena (ONNX, NCHW; see
+/// <see cref="BandLayout.For"/>) within the MAC cap (<see cref="TilingSearch"/>) and rewrites them
 /// (<see cref="RowBandTiler"/>); writes <c>@tiling(...)</c> on the graph and <c>@tile(...)</c> on
 /// every operator it adds. The graph comes out in execution order (the current <c>@order</c>
 /// applied, the bands one after another in the region's place), with <c>@order</c> equal to that
@@ -17,7 +18,7 @@ public sealed class TilePass : IGraphPass
 
     public PassDescriptor Descriptor { get; } = new(
         "tile",
-        "Run the memory-critical stages of a CNN in row bands (halo recomputed) when that lowers TFLM's arena (kTensorArenaSize) within a MAC cap",
+        "Run the memory-critical stages of a CNN in row bands (halo recomputed) when that lowers TFLM's arena (kTensorArenaSize; ONNX: GraphDsl's arena) within a MAC cap",
         PassKind.Transform,
         Requires: [],
         // The tiled graph's stored order is its execution order.
@@ -39,20 +40,25 @@ public sealed class TilePass : IGraphPass
         var graph = model.Main;
         if (context.GetAnalysis<MemoryProblem>(model) is null) return PassResult.Unchanged(model);
         var inOrder = InExecutionOrder(graph);
+        var layout = BandLayout.For(model);
         var options = new TilingOptions(context.Options.Get<long>("max-mac-overhead") / 100.0, (int)context.Options.Get<long>("max-regions"),
-            MaxRegionOperators: (int)context.Options.Get<long>("max-region-ops"), BudgetMilliseconds: context.Options.Get<long>("budget-ms"));
+            MaxRegionOperators: (int)context.Options.Get<long>("max-region-ops"), BudgetMilliseconds: context.Options.Get<long>("budget-ms"))
+        { Layout = layout };
         void Progress(string text) => context.Progress.Report(new PassProgress("tile: " + text));
         bool minimizeHead = context.Options.Get<bool>("minimize-head");
-        var result = minimizeHead
-            ? TilingSearch.Run(inOrder, options, TilingSearch.PredictHead, context.Cancellation, Progress)
+        // ONNX models do not run on TFLM: their figure is GraphDsl's own arena plan.
+        bool onnx = layout != BandLayout.Nhwc;
+        var result = onnx ? TilingSearch.Run(inOrder, options, PlannedArena.Of, context.Cancellation, Progress)
+            : minimizeHead ? TilingSearch.Run(inOrder, options, TilingSearch.PredictHead, context.Cancellation, Progress)
             : TilingSearch.Run(inOrder, options, context.Cancellation, Progress);
         // The summary always gives TFLM's whole arena, whichever figure the search minimized.
-        if (minimizeHead && result.Regions.Count > 0)
+        if (!onnx && minimizeHead && result.Regions.Count > 0)
             result = result with { ArenaBefore = TilingSearch.PredictArena(inOrder), ArenaAfter = TilingSearch.PredictArena(result.Graph) };
         if (result.Regions.Count == 0) return PassResult.Unchanged(model);
-        context.Progress.Report(new PassProgress($"tile: {result.Regions.Count} region(s), TFLM arena {result.ArenaBefore:N0} -> {result.ArenaAfter:N0} bytes, {result.Evaluated} candidates"));
+        context.Progress.Report(new PassProgress($"tile: {result.Regions.Count} region(s), {(onnx ? "GraphDsl" : "TFLM")} arena {result.ArenaBefore:N0} -> {result.ArenaAfter:N0} bytes, {result.Evaluated} candidates"));
         var summary = new TilingSummary(result.ArenaBefore, result.ArenaAfter, result.MacsBefore, result.MacsAfter, options.MaxMacOverhead,
-            result.Regions.Select(r => new TilingRegionSummary(r.Input, r.Output, r.Bands, r.Operators, r.MacsBefore, r.MacsAfter)).ToArray());
+            result.Regions.Select(r => new TilingRegionSummary(r.Input, r.Output, r.Bands, r.Operators, r.MacsBefore, r.MacsAfter)).ToArray())
+        { Objective = onnx ? TilingSummary.GraphDslArena : TilingSummary.TflmArena };
         // The stored order of the tiled graph is its execution order; @order says so to the passes
         // after it (lower writes only a graph whose order is stated).
         var ordered = ExecutionOrderAnnotation.Write(result.Graph, ExecutionOrder.Stored(result.Graph));

@@ -187,8 +187,8 @@ public sealed record OptimizationSummary(
                 ["macs_before"] = tiling.MacsBefore,
                 ["macs_after"] = tiling.MacsAfter,
                 ["mac_overhead_percent"] = Math.Round(100 * tiling.MacOverhead, 2),
-                ["predicted_tflm_arena_before_bytes"] = tiling.ArenaBeforeBytes,
-                ["predicted_tflm_arena_after_bytes"] = tiling.ArenaAfterBytes,
+                ["predicted_" + tiling.Objective + "_before_bytes"] = tiling.ArenaBeforeBytes,
+                ["predicted_" + tiling.Objective + "_after_bytes"] = tiling.ArenaAfterBytes,
                 ["regions"] = new JsonArray(tiling.Regions.Select(r => (JsonNode)new JsonObject
                 {
                     ["input"] = r.Input, ["output"] = r.Output, ["bands"] = r.Bands, ["operators"] = r.Operators,

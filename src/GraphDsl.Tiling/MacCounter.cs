@@ -5,7 +5,8 @@ namespace GraphDsl.Tiling;
 /// <summary>Multiply-accumulates of the compute-heavy TFLite operators, from tensor shapes:
 /// CONV_2D <c>Ho*Wo*Co*Kh*Kw*Ci</c>, DEPTHWISE_CONV_2D <c>Ho*Wo*Co*Kh*Kw</c>,
 /// FULLY_CONNECTED <c>rows*O*I</c>, AVERAGE/MAX_POOL_2D <c>Ho*Wo*C*Kh*Kw</c> (one add or compare
-/// per window cell, counted as one MAC); every other operator counts 0.</summary>
+/// per window cell, counted as one MAC); ONNX Conv <c>N*M*Ho*Wo*(C/group)*Kh*Kw</c> (weight
+/// [M, C/group, Kh, Kw]) and MaxPool/AveragePool like TFLite's pools; every other operator counts 0.</summary>
 public static class MacCounter
 {
     /// <summary>MACs of one operator, 0 when it is not one of the counted kinds or a shape is unknown.</summary>
@@ -33,6 +34,10 @@ public static class MacCounter
                 return P(o.ElementCount!.Value, D(w, 1));
             case "AVERAGE_POOL_2D" or "MAX_POOL_2D" when o.Rank == 4:
                 return P(o.ElementCount!.Value, op.Attributes["filter_height"]?.AsInt() ?? 1, op.Attributes["filter_width"]?.AsInt() ?? 1);
+            case "Conv" when Input(1) is { Rank: >= 3 } w:
+                return P([o.ElementCount!.Value, .. w.Dims.Skip(1).Select(d => d.Value!.Value)]);
+            case "MaxPool" or "AveragePool" when op.Attributes["kernel_shape"]?.AsInts() is { } kernel:
+                return P([o.ElementCount!.Value, .. kernel]);
             default:
                 return 0;
         }

@@ -15,8 +15,12 @@ namespace GraphDsl.Tiling;
 ///    (PAD fills with the zero point, which is what a SAME convolution reads at the border; see
 ///    tensorflow/lite/micro/kernels/pad.cc), and the copy runs VALID; an operand needing fewer
 ///    rows than its band holds reads a SLICE of it;
-/// 3. a CONCATENATION along axis 1 of the K bands writes the original output tensor, so its
-///    name and consumers are unchanged.
+/// 3. a CONCATENATION along the row axis of the K bands writes the original output tensor, so
+///    its name and consumers are unchanged.
+/// In ONNX's NCHW (<see cref="BandLayout.Nchw"/>) the same stages use Slice and Concat along axis
+/// 2, and a window's band copy keeps its own border padding in <c>pads</c> (top on the first
+/// band, bottom on the last, none between) instead of a PAD: exact for convolutions and for pools
+/// alike, since the band's windows are the original's windows.
 /// The new operators take the region's place in the stored order (the region input is produced
 /// before the region and its output read after it, so the order stays topological); the inner
 /// tensors of the region and constants only the region read (PAD's paddings) are removed.
@@ -42,7 +46,7 @@ public static class RowBandTiler
     public static Graph Tile(Graph graph, TilingRegion region, int bands, int regionIndex = 0)
     {
         var y = graph.Tensor(region.Output);
-        long rows = y.Type.Shape.Dims[1].Value!.Value;
+        long rows = region.Layout.Rows(y.Type.Shape);
         if (bands < 1 || bands > rows) throw new ArgumentException($"{bands} bands of {rows} rows", nameof(bands));
         var builder = new Builder(graph, region, regionIndex);
         var concatInputs = new List<string>();
@@ -76,6 +80,7 @@ public static class RowBandTiler
 
     private sealed class Builder(Graph graph, TilingRegion region, int regionIndex)
     {
+        private readonly BandLayout _layout = region.Layout;
         private readonly List<Operator> _ops = [];
         private readonly List<Tensor> _tensors = [];
         private readonly HashSet<string> _names = new(graph.Tensors.Select(t => t.Name), StringComparer.Ordinal);
@@ -98,7 +103,7 @@ public static class RowBandTiler
             {
                 var have = need[t];
                 if (have == r) return held[t];
-                return Slice(held[t], r.First - have.First, r, $"{B(t)}/rows{r.First}_{r.End}", Tag(forOutput), Shape(graph.Tensor(t), r.Count));
+                return Slice(held[t], r.First - have.First, r, $"{B(t)}/rows{r.First}_{r.End}", Tag(forOutput));
             }
 
             for (int i = 0; i < region.Operators.Count; i++)
@@ -112,7 +117,8 @@ public static class RowBandTiler
                 if (rule.Kind == BandKind.Pointwise)
                 {
                     var inputs = op.Inputs.Select(n => n is not null && graph.FindTensor(n) is { IsActivation: true } ? RowsOf(n, r, t) : n).ToArray();
-                    held[t] = Emit(op with { Inputs = inputs.ToEquatableArray(), Outputs = EquatableArray.Create<string?>(B(t)), Annotations = tag }, Band(tensor, r.Count, B(t)));
+                    held[t] = Emit(op with { Name = BandName(op, k), Inputs = inputs.ToEquatableArray(), Outputs = EquatableArray.Create<string?>(B(t)), Annotations = tag },
+                        Band(tensor, r.Count, B(t)));
                     continue;
                 }
                 var wanted = rule.Rows.InputRowsOf(r.First, r.End);
@@ -126,9 +132,10 @@ public static class RowBandTiler
                     continue;
                 }
                 var input = pad ? Pad(source, top, bottom, rule, $"{B(t)}/pad", null, tag) : source;
-                var attributes = op.Attributes["padding"] is not null ? op.Attributes.With("padding", "VALID") : op.Attributes;
+                var attributes = _layout.BandAttributes(op, pad ? 0 : top, pad ? 0 : bottom, rule);
                 held[t] = Emit(op with
                 {
+                    Name = BandName(op, k),
                     Inputs = op.Inputs.Select((n, j) => j == 0 ? input : n).ToEquatableArray(),
                     Outputs = EquatableArray.Create<string?>(B(t)),
                     Attributes = attributes,
@@ -144,16 +151,16 @@ public static class RowBandTiler
             AttributeMap Tag(long band) => AttributeMap.From((Annotation, new AttributeValue.Record(AttributeMap.From(
                 ("region", (long)regionIndex), ("band", band), ("source", region.Output)))));
             var inputs = bandOutputs;
-            if (inputs.Count > MaxConcatInputs)
+            if (inputs.Count > _layout.MaxConcatInputs)
             {
                 // TFLM's CONCATENATION takes at most kMaxInputNum inputs: join groups of bands first
                 // (each group a contiguous row range, so in-place concatenation nests).
                 var groups = new List<string>();
                 long rows = Rows(y);
-                int bands = bandOutputs.Count;
-                for (int g = 0, first = 0; first < bands; g++, first += MaxConcatInputs)
+                int bands = bandOutputs.Count, most = _layout.MaxConcatInputs;
+                for (int g = 0, first = 0; first < bands; g++, first += most)
                 {
-                    int end = Math.Min(bands, first + MaxConcatInputs);
+                    int end = Math.Min(bands, first + most);
                     var name = $"{region.Output}/r{regionIndex}g{g}";
                     var range = new RowRange(RowBandTiler.Band(rows, bands, first).First, RowBandTiler.Band(rows, bands, end - 1).End);
                     groups.Add(Emit(Concat(bandOutputs.GetRange(first, end - first), name, Tag(end)), Band(y, range.Count, name)));
@@ -180,19 +187,25 @@ public static class RowBandTiler
             return graph with { Operators = operators.ToEquatableArray(), Tensors = tensors.ToEquatableArray() };
         }
 
-        private static Operator Concat(List<string> inputs, string output, AttributeMap tag) =>
-            new("CONCATENATION", inputs.Select(b => (string?)b).ToEquatableArray(), EquatableArray.Create<string?>(output))
+        private Operator Concat(List<string> inputs, string output, AttributeMap tag)
+        {
+            var (opType, attributes) = _layout.RowConcat();
+            return new(opType, inputs.Select(b => (string?)b).ToEquatableArray(), EquatableArray.Create<string?>(output))
             {
-                Attributes = AttributeMap.From(("version", 1L), ("axis", 1L), ("fused_activation_function", "NONE")),
+                Attributes = attributes,
                 Annotations = tag,
             };
+        }
 
-        private static long Rows(Tensor t) => t.Type.Shape.Dims[1].Value!.Value;
+        /// <summary>A band copy's name: the original's with the band's suffix (ONNX node names
+        /// must stay unique), or none when the original had none.</summary>
+        private string? BandName(Operator op, int k) => op.Name is null ? null : $"{op.Name}/r{regionIndex}b{k}";
 
-        private static Shape Shape(Tensor like, long rows) =>
-            new(like.Type.Shape.Dims.AsImmutableArray().SetItem(1, Dim.Known(rows)));
+        private long Rows(Tensor t) => _layout.Rows(t.Type.Shape);
 
-        private static Tensor Band(Tensor of, long rows, string name) =>
+        private Shape Shape(Tensor like, long rows) => _layout.WithRows(like.Type.Shape, rows);
+
+        private Tensor Band(Tensor of, long rows, string name) =>
             new(name, of.Type with { Shape = Shape(of, rows) }) { Quantization = of.Quantization };
 
         private string Add(Tensor t)
@@ -211,16 +224,15 @@ public static class RowBandTiler
 
         /// <summary>SLICE of rows <paramref name="rows"/> (absolute rows of the tensor it stands for)
         /// starting <paramref name="first"/> rows into <paramref name="of"/>.</summary>
-        private string Slice(string of, long first, RowRange rows, string name, AttributeMap tag, Shape? shape = null)
+        private string Slice(string of, long first, RowRange rows, string name, AttributeMap tag)
         {
             var source = _tensors.FirstOrDefault(t => t.Name == of) ?? graph.Tensor(of);
-            var dims = (shape ?? Shape(source, rows.Count)).Dims.Select(d => d.Value!.Value).ToArray();
-            var begin = Constant($"{name}/begin", [0, first, 0, 0], 4);
-            var size = Constant($"{name}/size", dims, 4);
+            var form = _layout.Slice(source.Type.Shape, first, rows.Count);
+            var operands = form.Operands.Select(o => Constant($"{name}/{o.Suffix}", o.Type, o.Values, o.Values.Length));
             var output = Band(source, rows.Count, name);
-            return Emit(new Operator("SLICE", EquatableArray.Create<string?>(of, begin, size), EquatableArray.Create<string?>(name))
+            return Emit(new Operator(form.OpType, operands.Prepend(of).Select(n => (string?)n).ToEquatableArray(), EquatableArray.Create<string?>(name))
             {
-                Attributes = AttributeMap.From(("version", 1L)),
+                Attributes = form.Attributes,
                 Annotations = tag,
             }, output);
         }
@@ -233,7 +245,7 @@ public static class RowBandTiler
             {
                 Shape = Ir.Shape.Of(1, d[1] + top + bottom, d[2] + rule.PadLeft + rule.PadRight, d[3] + rule.ChannelPad.Before + rule.ChannelPad.After),
             }) { Quantization = source.Quantization };
-            var paddings = Constant($"{name}/paddings", [0, 0, top, bottom, rule.PadLeft, rule.PadRight, rule.ChannelPad.Before, rule.ChannelPad.After], 4, 2);
+            var paddings = Constant($"{name}/paddings", DataType.Int32, [0, 0, top, bottom, rule.PadLeft, rule.PadRight, rule.ChannelPad.Before, rule.ChannelPad.After], 4, 2);
             return Emit(new Operator("PAD", EquatableArray.Create<string?>(of, paddings), EquatableArray.Create<string?>(output.Name))
             {
                 Attributes = AttributeMap.From(("version", 1L)),
@@ -241,10 +253,11 @@ public static class RowBandTiler
             }, output);
         }
 
-        private string Constant(string name, long[] values, params long[] dims)
+        /// <summary>A little-endian int32 or int64 constant.</summary>
+        private string Constant(string name, DataType type, long[] values, params long[] dims)
         {
-            var bytes = values.SelectMany(v => BitConverter.GetBytes(checked((int)v))).ToArray();
-            return Add(new Tensor(name, new TensorType(DataType.Int32, Ir.Shape.Of(dims)))
+            var bytes = values.SelectMany(v => type == DataType.Int64 ? BitConverter.GetBytes(v) : BitConverter.GetBytes(checked((int)v))).ToArray();
+            return Add(new Tensor(name, new TensorType(type, Ir.Shape.Of(dims)))
             {
                 Kind = TensorKind.Constant,
                 Data = new ConstantData.Inline(bytes.ToEquatableArray()),

@@ -10,16 +10,24 @@ namespace GraphDsl.Tiling;
 /// <param name="Rules">The band rule of each operator, in the same order.</param>
 public sealed record TilingRegion(string Input, string Output, IReadOnlyList<int> Operators, IReadOnlyList<BandRule> Rules)
 {
+    /// <summary>The layout its tensors and operators are in (TFLite NHWC unless said).</summary>
+    public BandLayout Layout { get; init; } = BandLayout.Nhwc;
+
     /// <summary>The region of the operators from <paramref name="input"/> to <paramref name="output"/>
     /// (walking back from the output's producer through activation inputs until the input), or
     /// null with the reason: another activation crosses the boundary, an inner tensor is read
     /// outside the region or is a graph output, or an operator cannot be cut into row bands
-    /// (<see cref="BandRules.Describe"/>).</summary>
-    public static TilingRegion? Between(Graph graph, string input, string output, out string? why)
+    /// (<see cref="BandRules.Describe(Graph, Operator, BandLayout, out string?)"/>).</summary>
+    public static TilingRegion? Between(Graph graph, string input, string output, out string? why) =>
+        Between(graph, input, output, BandLayout.Nhwc, out why);
+
+    /// <summary>The region of the operators from <paramref name="input"/> to <paramref name="output"/>
+    /// in <paramref name="layout"/>, or null with the reason (as above).</summary>
+    public static TilingRegion? Between(Graph graph, string input, string output, BandLayout layout, out string? why)
     {
         why = null;
         if (input == output) { why = "input and output are the same tensor"; return null; }
-        if (graph.FindTensor(input) is not { IsActivation: true } x || !BandRules.IsNhwcBatch1(x.Type.Shape)) { why = $"'{input}' is not an NHWC batch-1 activation"; return null; }
+        if (graph.FindTensor(input) is not { IsActivation: true } x || !BandLayout.IsBatch1(x.Type.Shape)) { why = $"'{input}' is not an {layout.Name} batch-1 activation"; return null; }
         if (graph.ProducerOf(output) < 0) { why = $"nothing writes '{output}'"; return null; }
         var members = new SortedSet<int>();
         var stack = new Stack<string>([output]);
@@ -40,7 +48,7 @@ public sealed record TilingRegion(string Input, string Output, IReadOnlyList<int
         foreach (var i in ops)
         {
             var op = graph.Operators[i];
-            var rule = BandRules.Describe(graph, op, out var whyNot);
+            var rule = BandRules.Describe(graph, op, layout, out var whyNot);
             if (rule is null) { why = $"{op.OpType} writing '{op.PresentOutputs.FirstOrDefault()}': {whyNot}"; return null; }
             rules.Add(rule);
             var produced = op.PresentOutputs.First();
@@ -48,6 +56,6 @@ public sealed record TilingRegion(string Input, string Output, IReadOnlyList<int
             if (graph.Outputs.Contains(produced)) { why = $"'{produced}' inside the region is a graph output"; return null; }
             if (graph.ConsumersOf(produced).Any(c => !inner.Contains(c))) { why = $"'{produced}' inside the region is read outside it"; return null; }
         }
-        return new TilingRegion(input, output, ops, rules);
+        return new TilingRegion(input, output, ops, rules) { Layout = layout };
     }
 }

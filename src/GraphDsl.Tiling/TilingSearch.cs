@@ -19,6 +19,10 @@ public sealed record TilingOptions(
     int MaxRegionOperators = 48,
     long BudgetMilliseconds = 30_000)
 {
+    /// <summary>The layout of the graph's tensors and operators: TFLite's NHWC unless set
+    /// (<see cref="BandLayout.For"/> gives a model's).</summary>
+    public BandLayout Layout { get; init; } = BandLayout.Nhwc;
+
     /// <summary>The band counts tried when <see cref="BandCounts"/> is not given.</summary>
     public static IReadOnlyList<int> DefaultBandCounts { get; } = [2, 3, 4, 6, 8, 12, 16, 24, 28, 32, 56];
 }
@@ -83,9 +87,9 @@ public static class TilingSearch
                 {
                     if (b <= a || b < peak) continue;
                     if (b - a > options.MaxRegionOperators) break;
-                    var region = TilingRegion.Between(current, x, y, out _);
+                    var region = TilingRegion.Between(current, x, y, options.Layout, out _);
                     if (region is null) continue;
-                    long rows = current.Tensor(y).Type.Shape.Dims[1].Value!.Value;
+                    long rows = options.Layout.Rows(current.Tensor(y).Type.Shape);
                     long regionMacs = region.Operators.Sum(i => MacCounter.Of(current, current.Operators[i]));
                     foreach (var k in counts)
                     {
@@ -134,12 +138,12 @@ public static class TilingSearch
         return plan.Tflm?.Predicted.HeadBytes ?? plan.ArenaBytes;
     }
 
-    private static ArenaPlan GreedyPlan(Graph graph) =>
+    internal static ArenaPlan GreedyPlan(Graph graph) =>
         ArenaPlanner.Plan(MemoryProblem.Create(graph), ExecutionOrder.Stored(graph), new ArenaPlanOptions(Strategy: "greedy-by-size"),
             ArenaStrategies.Create("greedy-by-size", new ArenaStrategyOptions(0))!);
 
     /// <summary>Steps of the stored order after which exactly one activation is alive, with that
-    /// tensor (an NHWC batch-1 one); step -1 is before the first operator (a single graph input).</summary>
+    /// tensor (a batch-1 rank-4 one); step -1 is before the first operator (a single graph input).</summary>
     public static IReadOnlyList<(int Step, string Tensor)> CutPoints(Graph graph)
     {
         int n = graph.Operators.Count;

@@ -8,10 +8,18 @@ namespace GraphDsl.Analysis.Annotations;
 /// recomputed).</summary>
 public sealed record TilingRegionSummary(string Input, string Output, long Bands, long Operators, long MacsBefore, long MacsAfter);
 
-/// <summary>What the tile pass did (<c>@tiling(...)</c> on the main graph): TFLM's predicted arena (head plus persistent section)
-/// in bytes and the graph's MACs before and after, and the regions in the order they were tiled.</summary>
+/// <summary>What the tile pass did (<c>@tiling(...)</c> on the main graph): the arena it minimized
+/// (TFLM's predicted head plus persistent section, or GraphDsl's plan for ONNX; <see cref="TilingSummary.Objective"/>) in bytes and the graph's MACs before and after, and the regions in the order they were tiled.</summary>
 public sealed record TilingSummary(long ArenaBeforeBytes, long ArenaAfterBytes, long MacsBefore, long MacsAfter, double MaxMacOverhead, IReadOnlyList<TilingRegionSummary> Regions)
 {
+    /// <summary>The figure <see cref="ArenaBeforeBytes"/>/<see cref="ArenaAfterBytes"/> give and the
+    /// search minimized: <see cref="TflmArena"/> (TFLite models), or <see cref="GraphDslArena"/>
+    /// (GraphDsl's own plan, for ONNX models, which do not run on TFLM).</summary>
+    public string Objective { get; init; } = TflmArena;
+
+    public const string TflmArena = "tflm_arena";
+    public const string GraphDslArena = "graphdsl_arena";
+
     /// <summary>Extra MACs as a share of the untiled graph's (0.05 = 5 %).</summary>
     public double MacOverhead => MacsBefore == 0 ? 0 : (double)(MacsAfter - MacsBefore) / MacsBefore;
 }
@@ -22,7 +30,7 @@ public static class TilingAnnotation
     public static Graph Write(Graph graph, TilingSummary summary) => graph with
     {
         Annotations = graph.Annotations.With(WellKnownAnnotations.Tiling, Of(
-            ("tflm_arena_before_bytes", summary.ArenaBeforeBytes), ("tflm_arena_after_bytes", summary.ArenaAfterBytes),
+            (summary.Objective + "_before_bytes", summary.ArenaBeforeBytes), (summary.Objective + "_after_bytes", summary.ArenaAfterBytes),
             ("macs_before", summary.MacsBefore), ("macs_after", summary.MacsAfter),
             ("max_mac_overhead", summary.MaxMacOverhead),
             ("regions", new AttributeValue.List(summary.Regions.Select(r => Of(
@@ -37,7 +45,8 @@ public static class TilingAnnotation
         var regions = (f["regions"] as AttributeValue.List)?.Items.OfType<AttributeValue.Record>().Select(r => new TilingRegionSummary(
             Text(r.Fields, "input") ?? "", Text(r.Fields, "output") ?? "", Int(r.Fields, "bands") ?? 0, Int(r.Fields, "operators") ?? 0,
             Int(r.Fields, "macs_before") ?? 0, Int(r.Fields, "macs_after") ?? 0)).ToArray() ?? [];
-        return new TilingSummary(Int(f, "tflm_arena_before_bytes") ?? 0, Int(f, "tflm_arena_after_bytes") ?? 0, Int(f, "macs_before") ?? 0,
-            Int(f, "macs_after") ?? 0, Real(f, "max_mac_overhead") ?? 0, regions);
+        var objective = f[TilingSummary.GraphDslArena + "_before_bytes"] is not null ? TilingSummary.GraphDslArena : TilingSummary.TflmArena;
+        return new TilingSummary(Int(f, objective + "_before_bytes") ?? 0, Int(f, objective + "_after_bytes") ?? 0, Int(f, "macs_before") ?? 0,
+            Int(f, "macs_after") ?? 0, Real(f, "max_mac_overhead") ?? 0, regions) { Objective = objective };
     }
 }

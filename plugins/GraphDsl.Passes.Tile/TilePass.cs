@@ -29,7 +29,7 @@ public sealed class TilePass : IGraphPass
             PassOption.Int("max-mac-overhead", (long)Math.Round(Defaults.MaxMacOverhead * 100), "Most extra multiply-accumulates, in whole percent of the untiled graph's (20 = 20 %).") with { Rule = OptionRules.Between(0, 1000) },
             PassOption.Flag("minimize-head", false, "Minimize TFLM's head (planned section) instead of its whole arena (head + persistent section)."),
             PassOption.Int("max-regions", Defaults.MaxRegions, "Most regions tiled.") with { Rule = OptionRules.AtLeast(1) },
-            PassOption.Int("max-region-ops", Defaults.MaxRegionOperators, "Most operators in one region.") with { Rule = OptionRules.AtLeast(1) },
+            PassOption.Int("max-region-ops", Defaults.MaxRegionOperators, "Most operators in one region (ONNX: twice this, as its batch normalization, scale, shift and activation are separate operators).") with { Rule = OptionRules.AtLeast(1) },
             PassOption.Int("budget-ms", Defaults.BudgetMilliseconds, "Search time in milliseconds after which the best tiling found so far is kept (0: no limit).") with { Rule = OptionRules.AtLeast(0) },
         ],
         Reports: []);
@@ -42,7 +42,7 @@ public sealed class TilePass : IGraphPass
         var inOrder = InExecutionOrder(graph);
         var layout = BandLayout.For(model);
         var options = new TilingOptions(context.Options.Get<long>("max-mac-overhead") / 100.0, (int)context.Options.Get<long>("max-regions"),
-            MaxRegionOperators: (int)context.Options.Get<long>("max-region-ops"), BudgetMilliseconds: context.Options.Get<long>("budget-ms"))
+            MaxRegionOperators: (int)Math.Min(int.MaxValue, context.Options.Get<long>("max-region-ops") * layout.RegionOperatorFactor), BudgetMilliseconds: context.Options.Get<long>("budget-ms"))
         { Layout = layout };
         void Progress(string text) => context.Progress.Report(new PassProgress("tile: " + text));
         bool minimizeHead = context.Options.Get<bool>("minimize-head");

@@ -85,7 +85,8 @@ public static class OnnxNodeOrderWriter
     }
 
     /// <summary>The model with its nodes stored in the plan's execution order, or null after
-    /// reporting why not.</summary>
+    /// reporting why not. A graph a pass changed (operators that are no node of the file, e.g.
+    /// the tile pass's row bands) is written by <see cref="OnnxChangedGraphWriter"/>.</summary>
     public static byte[]? Rewrite(ReadOnlyMemory<byte> model, LoweringPlan plan, string path, DiagnosticBag diagnostics)
     {
         var nodes = ReadNodes(model.Span, out var error);
@@ -94,6 +95,9 @@ public static class OnnxNodeOrderWriter
             diagnostics.Report(LoweringDiagnostics.MalformedOnnx, new ModelLocation(path, ""), error);
             return null;
         }
+        var planned = plan.Order.Select(i => plan.Graph.Operators[i]).ToList();
+        if (!OnnxChangedGraphWriter.IsUnchanged(nodes, planned))
+            return OnnxChangedGraphWriter.Write(model.Span, plan.Graph, planned, path, diagnostics);
         var order = NodeOrder(nodes, plan, path, diagnostics);
         if (order is null) return null;
         var bytes = Reorder(model.Span, order, out error);
@@ -125,6 +129,20 @@ public static class OnnxNodeOrderWriter
             priority[node] = step;
         }
 
+        var order = TopologicalOrder(nodes, priority);
+        if (order is null)
+        {
+            diagnostics.Report(LoweringDiagnostics.MalformedOnnx, new ModelLocation(path, ""), "the graph's nodes form a cycle");
+            return null;
+        }
+        return order;
+    }
+
+    /// <summary>A topological order of <paramref name="nodes"/> (Index = position in the list)
+    /// taking, among the ready nodes, the lowest priority first (then the lowest index); null
+    /// when the nodes form a cycle.</summary>
+    internal static int[]? TopologicalOrder(IReadOnlyList<OnnxNode> nodes, int[] priority)
+    {
         var producer = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var node in nodes) foreach (var o in node.Outputs) if (o.Length > 0) producer.TryAdd(o, node.Index);
         var waitingOn = new int[nodes.Count];
@@ -141,12 +159,7 @@ public static class OnnxNodeOrderWriter
             order.Add(next);
             foreach (var r in readers[next]) if (--waitingOn[r] == 0) ready.Enqueue(r, (priority[r], r));
         }
-        if (order.Count != nodes.Count)
-        {
-            diagnostics.Report(LoweringDiagnostics.MalformedOnnx, new ModelLocation(path, ""), "the graph's nodes form a cycle");
-            return null;
-        }
-        return order.ToArray();
+        return order.Count == nodes.Count ? order.ToArray() : null;
     }
 
     private static NodeFields? FindNodeFields(ReadOnlySpan<byte> model, out string? error)

@@ -66,6 +66,17 @@ internal static class ProtobufWire
         return null;
     }
 
+    /// <summary>The varint at <paramref name="pos"/> of a field <see cref="Split"/> accepted.</summary>
+    public static ulong ReadVarint(ReadOnlySpan<byte> data, int pos) => ReadVarint(data, pos, out _);
+
+    /// <summary>The varint at <paramref name="pos"/> and the offset after it (0 past the end).</summary>
+    public static ulong ReadVarint(ReadOnlySpan<byte> data, int pos, out int next)
+    {
+        if (!TryVarint(data, ref pos, data.Length, out var value)) value = 0;
+        next = pos;
+        return value;
+    }
+
     private static bool TryVarint(ReadOnlySpan<byte> data, ref int pos, int end, out ulong value)
     {
         value = 0;

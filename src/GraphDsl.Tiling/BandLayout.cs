@@ -69,6 +69,12 @@ public abstract class BandLayout
     /// <summary>Most inputs one row CONCATENATION may take (more bands are joined in groups first).</summary>
     public abstract int MaxConcatInputs { get; }
 
+    /// <summary>Operators per TFLite operator of the same network: ONNX exports keep batch
+    /// normalization, its scale and shift and the activation as separate nodes
+    /// (light_densenet121's stem and first dense block are 78 operators), so a region limit
+    /// counted in TFLite operators is multiplied by this.</summary>
+    public abstract int RegionOperatorFactor { get; }
+
     /// <summary>True when band copies of windows carry their own border padding in their
     /// attributes (ONNX <c>pads</c>), so no PAD is needed and padded pools can be cut.</summary>
     public abstract bool PadsInOperator { get; }
@@ -140,6 +146,7 @@ public abstract class BandLayout
         public override int ColumnAxis => 2;
         public override int ChannelAxis => 3;
         public override bool PadsInOperator => false;
+        public override int RegionOperatorFactor => 1;
         // TFLM's kMaxInputNum (tensorflow/lite/micro/kernels/concatenation.cc).
         public override int MaxConcatInputs => RowBandTiler.MaxConcatInputs;
         public override bool IsPointwise(string opType) => Pointwise.Contains(opType);
@@ -214,6 +221,7 @@ public abstract class BandLayout
         public override int ColumnAxis => 3;
         public override int ChannelAxis => 1;
         public override bool PadsInOperator => true;
+        public override int RegionOperatorFactor => 2;
         // ONNX Concat is variadic without a bound.
         public override int MaxConcatInputs => int.MaxValue;
         public override bool IsPointwise(string opType) => Pointwise.Contains(opType);

@@ -1,0 +1,296 @@
+using Google.Protobuf;
+using GraphDsl.Analysis;
+using GraphDsl.Analysis.Annotations;
+using GraphDsl.Importers.Onnx.Protos;
+using GraphDsl.Ir;
+using GraphDsl.Ir.Diagnostics;
+using GraphDsl.Lowering.Onnx;
+using GraphDsl.Tiling;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit;
+using static GraphDsl.Importers.Onnx.Tests.TestModelBuilder;
+
+namespace GraphDsl.Lowering.Tests;
+
+/// <summary>Row-band tiling of ONNX (NCHW) models, checked in ONNX Runtime: the tiled and lowered
+/// model must compute what the original computes.</summary>
+/// <remarks>
+/// Float outputs are compared within a tolerance, not bit for bit: ORT's convolution (im2col +
+/// GEMM, or its NCHWc kernels) may block and sum a band's smaller output in another order than the
+/// whole tensor's, and float addition is not associative. Tolerance: |a - e| &lt;= 1e-4 + 1e-4 |e|
+/// (the chains below sum at most a few hundred products of values below 1 per output).
+/// </remarks>
+public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    private const double Absolute = 1e-4, Relative = 1e-4;
+    private readonly string _dir = Directory.CreateTempSubdirectory("onnx-tiling-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>A random chain of NCHW operators on x[1,C,H,W], written as an ONNX model.</summary>
+    private sealed class Chain(Random random, long opset)
+    {
+        private readonly GraphProto _graph = new() { Name = "chain" };
+        private int _next;
+        public long C, H, W;
+        public string Current = "x";
+        public readonly List<string> Kinds = [];
+
+        public byte[] Build(long c, long h, long w, int operators)
+        {
+            (C, H, W) = (c, h, w);
+            _graph.Input.Add(Value("x", Float, 1, c, h, w));
+            for (int i = 0; i < operators; i++) AddRandom();
+            // The last operator writes the graph output "y".
+            _graph.Node[^1].Output[0] = "y";
+            _graph.Output.Add(Value("y", Float, 1, C, H, W));
+            return Model(_graph, opset).ToByteArray();
+        }
+
+        private string Name(string stem) => $"{stem}{_next++}";
+
+        private string Weights(params long[] dims)
+        {
+            var name = Name("w");
+            long count = dims.Aggregate(1L, (a, b) => a * b);
+            var bytes = new byte[count * 4];
+            for (long i = 0; i < count; i++) BitConverter.TryWriteBytes(bytes.AsSpan((int)i * 4), (float)(random.NextDouble() * 2 - 1) / MathF.Sqrt(count / dims[0]));
+            _graph.Initializer.Add(new TensorProto { Name = name, DataType = Float, Dims = { dims }, RawData = ByteString.CopyFrom(bytes) });
+            return name;
+        }
+
+        private string Positive(long count)
+        {
+            var name = Name("v");
+            var bytes = new byte[count * 4];
+            for (long i = 0; i < count; i++) BitConverter.TryWriteBytes(bytes.AsSpan((int)i * 4), (float)(0.5 + random.NextDouble()));
+            _graph.Initializer.Add(new TensorProto { Name = name, DataType = Float, Dims = { count }, RawData = ByteString.CopyFrom(bytes) });
+            return name;
+        }
+
+        private string Emit(string op, string[] inputs, params AttributeProto[] attributes)
+        {
+            var output = Name("t");
+            _graph.Node.Add(Node(op, inputs, [output], Name(op.ToLowerInvariant()), attributes));
+            Kinds.Add(op);
+            return output;
+        }
+
+        private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+        private static AttributeProto Real(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+        /// <summary>Output size of a window: floor((in + pads - effective) / stride) + 1, or 0 when it does not fit.</summary>
+        private static long Out(long size, long before, long after, long effective, long stride) =>
+            size + before + after < effective ? 0 : (size + before + after - effective) / stride + 1;
+
+        /// <summary>A convolution with random kernel, stride, dilation, pads and group; false when it does not fit.</summary>
+        private bool Conv(long outChannels, bool keepSize, out string output)
+        {
+            output = "";
+            long k = keepSize ? 3 : random.Next(1, 4), s = keepSize ? 1 : random.Next(1, 3), d = keepSize || k == 1 ? 1 : random.Next(1, 3);
+            long eff = (k - 1) * d + 1;
+            long[] pads = keepSize ? [1, 1, 1, 1] : [random.Next(0, (int)eff), random.Next(0, (int)eff), random.Next(0, (int)eff), random.Next(0, (int)eff)];
+            long ho = Out(H, pads[0], pads[2], eff, s), wo = Out(W, pads[1], pads[3], eff, s);
+            if (ho < 2 || wo < 1) return false;
+            long group = keepSize ? 1 : random.Next(3) switch { 0 when C == outChannels => C, 1 when C % 2 == 0 && outChannels % 2 == 0 => 2, _ => 1 };
+            var inputs = new List<string> { Current, Weights(outChannels, C / group, k, k) };
+            if (random.Next(2) == 0) inputs.Add(Weights(outChannels));
+            output = Emit("Conv", inputs.ToArray(), Ints("kernel_shape", k, k), Ints("strides", s, s), Ints("dilations", d, d), Ints("pads", pads), Int("group", group));
+            if (!keepSize) (H, W) = (ho, wo);
+            return true;
+        }
+
+        private void AddRandom()
+        {
+            for (int attempt = 0; attempt < 20; attempt++)
+            {
+                switch (random.Next(8))
+                {
+                    case 0:
+                        long m = random.Next(2) == 0 ? C : random.Next(2, 7);
+                        if (!Conv(m, false, out var conv)) continue;
+                        (Current, C) = (conv, m);
+                        return;
+                    case 1 or 2:
+                    {
+                        bool max = random.Next(2) == 0;
+                        long k = random.Next(2, 4), s = random.Next(1, 3);
+                        // ORT requires pool pads below the kernel size.
+                        long[] pads = [random.Next(0, (int)k), random.Next(0, (int)k), random.Next(0, (int)k), random.Next(0, (int)k)];
+                        long ho = Out(H, pads[0], pads[2], k, s), wo = Out(W, pads[1], pads[3], k, s);
+                        if (ho < 2 || wo < 1) continue;
+                        var attributes = new List<AttributeProto> { Ints("kernel_shape", k, k), Ints("strides", s, s), Ints("pads", pads) };
+                        if (!max) attributes.Add(Int("count_include_pad", random.Next(2)));
+                        Current = Emit(max ? "MaxPool" : "AveragePool", [Current], attributes.ToArray());
+                        (H, W) = (ho, wo);
+                        return;
+                    }
+                    case 3:
+                        Current = Emit("BatchNormalization", [Current, Positive(C), Weights(C), Weights(C), Positive(C)], Real("epsilon", 1e-5f));
+                        return;
+                    case 4:
+                        Current = Emit("Relu", [Current]);
+                        return;
+                    case 5:
+                    {
+                        // Residual: x + conv3x3(x), same size.
+                        if (!Conv(C, true, out var branch)) continue;
+                        Current = Emit("Add", [Current, branch]);
+                        return;
+                    }
+                    case 6:
+                    {
+                        // DenseNet's join: concat(x, conv3x3(x)) along the channels.
+                        long grow = random.Next(1, 5);
+                        if (!Conv(grow, true, out var branch)) continue;
+                        Current = Emit("Concat", [Current, branch], Int("axis", 1));
+                        C += grow;
+                        return;
+                    }
+                    default:
+                    {
+                        // Per-channel scale, as the caffe2 export of DenseNet writes after each BatchNormalization.
+                        var scale = Name("s");
+                        var bytes = new byte[C * 4];
+                        for (int i = 0; i < C; i++) BitConverter.TryWriteBytes(bytes.AsSpan(i * 4), (float)(random.NextDouble() + 0.5));
+                        _graph.Initializer.Add(new TensorProto { Name = scale, DataType = Float, Dims = { C, 1, 1 }, RawData = ByteString.CopyFrom(bytes) });
+                        Current = Emit("Mul", [Current, scale]);
+                        return;
+                    }
+                }
+            }
+            Current = Emit("Relu", [Current]);
+        }
+    }
+
+    private string Write(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static Model Load(string path)
+    {
+        var read = GraphDsl.Loading.ModelLoader.Load(path);
+        Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
+        return read.Model!;
+    }
+
+    /// <summary>Largest |actual - expected| over the outputs of both models on the same random
+    /// inputs (uniform in [-1, 1]), asserting the tolerance element by element.</summary>
+    internal static double AssertSameOutputs(byte[] original, byte[] lowered, int inputs, int seed, double absolute = Absolute, double relative = Relative)
+    {
+        using var expectedSession = new InferenceSession(original);
+        using var actualSession = new InferenceSession(lowered);
+        var random = new Random(seed);
+        double worst = 0;
+        for (int n = 0; n < inputs; n++)
+        {
+            var feeds = expectedSession.InputMetadata.Select(kv =>
+            {
+                var tensor = new DenseTensor<float>(kv.Value.Dimensions.Select(d => d > 0 ? d : 1).ToArray());
+                for (int i = 0; i < tensor.Length; i++) tensor.SetValue(i, (float)(random.NextDouble() * 2 - 1));
+                return NamedOnnxValue.CreateFromTensor(kv.Key, tensor);
+            }).ToList();
+            using var expected = expectedSession.Run(feeds);
+            using var actual = actualSession.Run(feeds);
+            Assert.Equal(expected.Count, actual.Count);
+            foreach (var (e, a) in expected.Zip(actual))
+            {
+                Assert.Equal(e.Name, a.Name);
+                var ev = e.AsEnumerable<float>().ToArray();
+                var av = a.AsEnumerable<float>().ToArray();
+                Assert.Equal(ev.Length, av.Length);
+                for (int i = 0; i < ev.Length; i++)
+                {
+                    double diff = Math.Abs((double)av[i] - ev[i]);
+                    Assert.True(float.IsFinite(ev[i]), $"original output {e.Name}[{i}] = {ev[i]}");
+                    Assert.True(diff <= absolute + relative * Math.Abs(ev[i]), $"{e.Name}[{i}]: tiled {av[i]}, original {ev[i]} (input {n})");
+                    worst = Math.Max(worst, diff);
+                }
+            }
+        }
+        return worst;
+    }
+
+    private static long PlannedArena(Model model)
+    {
+        var plan = LoweringPlan.TryRead(model.Main, null, new DiagnosticBag());
+        Assert.NotNull(plan);
+        return plan!.ArenaBytes;
+    }
+
+    public static IEnumerable<object[]> Seeds() => Enumerable.Range(0, 24).Select(s => new object[] { s });
+
+    /// <summary>Property: a random NCHW chain (Conv with random pads/strides/dilations/groups,
+    /// MaxPool, AveragePool with and without count_include_pad, BatchNormalization, Relu,
+    /// per-channel Mul, residual Add, channel Concat) cut whole into a random number of bands,
+    /// planned, verified and lowered, computes in ORT what the original computes on 3 random
+    /// inputs; opsets 9 (Slice attributes) and 13 (Slice inputs) alternate.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Seeds))]
+    public void Random_nchw_chain_in_random_bands_runs_like_the_original_in_onnx_runtime(int seed)
+    {
+        PipelineHost.RequirePasses("arena", "verify", "lower");
+        var random = new Random(seed);
+        long opset = seed % 2 == 0 ? 13 : 9;
+        var chain = new Chain(random, opset);
+        var bytes = chain.Build(random.Next(1, 5), random.Next(6, 25), random.Next(3, 11), random.Next(2, 7));
+        var path = Write($"chain{seed}.onnx", bytes);
+        var model = Load(path);
+        var layout = BandLayout.For(model);
+        Assert.Equal("NCHW", layout.Name);
+        var region = TilingRegion.Between(model.Main, "x", "y", layout, out var why);
+        Assert.True(region is not null, $"{string.Join(",", chain.Kinds)}: {why}");
+        long rows = layout.Rows(model.Main.Tensor("y").Type.Shape);
+        int tiled = 0;
+        foreach (var bands in new[] { 2, random.Next(2, (int)rows + 1), (int)rows }.Distinct())
+        {
+            Graph banded;
+            try { banded = RowBandTiler.Tile(model.Main, region!, bands); }
+            catch (ArgumentException) { continue; } // a band that reads only padding rows
+            tiled++;
+            // Slices and the row Concat are copies in NCHW: the planner gives them no alias.
+            Assert.DoesNotContain(banded.Operators, o => o.OpType == "SLICE" || o.OpType == "CONCATENATION");
+            var ordered = model.WithMain(ExecutionOrderAnnotation.Write(banded, ExecutionOrder.Stored(banded)));
+            var run = PipelineHost.Run(ordered, path, "arena,verify,lower");
+            Assert.True(run.Succeeded, $"{bands} bands: {run}");
+            var plan = LoweringPlan.TryRead(run.Model!.Main, null, new DiagnosticBag())!;
+            foreach (var op in banded.Operators.Where(o => o.OpType == "Slice" || (o.OpType == "Concat" && o.Attributes["axis"]?.AsInt() == 2)))
+                Assert.Null(plan.Placements.Single(p => p.Name == op.PresentOutputs.First()).AliasOf);
+            var lowered = run.Artifacts["model.onnx"];
+            var nodes = OnnxNodeOrderWriter.ReadNodes(lowered, out _)!;
+            Assert.Equal(opset < 10, nodes.Where(n => n.OpType == "Slice").All(n => n.Inputs.Count == 1));
+            double worst = AssertSameOutputs(bytes, lowered, inputs: 3, seed: seed * 100 + bands);
+            output.WriteLine($"{string.Join(",", chain.Kinds)}: {bands} bands, arena {plan.ArenaBytes} B, max |diff| {worst:G3}");
+        }
+        Assert.True(tiled > 0, "no band count could be cut");
+    }
+
+    /// <summary>Property: the default optimize pipeline (with the tile search) on a random chain
+    /// never plans a larger arena than the untiled pipeline, and its lowered model runs like the
+    /// original in ORT.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Seeds))]
+    public void Tile_search_on_a_random_nchw_chain_never_plans_a_larger_arena(int seed)
+    {
+        PipelineHost.RequirePasses("tmm", "order", "tile", "arena", "verify", "lower");
+        var random = new Random(1000 + seed);
+        var chain = new Chain(random, 13);
+        var bytes = chain.Build(random.Next(2, 9), random.Next(16, 41), random.Next(4, 13), random.Next(3, 8));
+        var path = Write($"search{seed}.onnx", bytes);
+        var model = Load(path);
+        var untiled = PipelineHost.Run(model, path, "tmm,order,arena,verify");
+        var tiled = PipelineHost.Run(model, path, "tmm,order,tile,arena,verify,lower");
+        Assert.True(untiled.Succeeded && tiled.Succeeded, untiled + "\n" + tiled);
+        long before = PlannedArena(untiled.Model!), after = PlannedArena(tiled.Model!);
+        Assert.True(after <= before, $"tiled arena {after} B above the untiled {before} B");
+        double worst = AssertSameOutputs(bytes, tiled.Artifacts["model.onnx"], inputs: 3, seed: seed);
+        var tiling = TilingAnnotation.Read(tiled.Model!.Main);
+        output.WriteLine($"{string.Join(",", chain.Kinds)}: arena {before} -> {after} B, {tiling?.Regions.Count ?? 0} region(s) {string.Join(" ", tiling?.Regions.Select(r => r.Bands + " bands") ?? [])}, max |diff| {worst:G3}");
+        if (tiling is not null) Assert.Equal(TilingSummary.GraphDslArena, tiling.Objective);
+    }
+}

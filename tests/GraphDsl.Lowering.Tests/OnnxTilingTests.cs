@@ -270,6 +270,138 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(tiled > 0, "no band count could be cut");
     }
 
+    /// <summary>The seed paper's DenseNet headline for the graph light_densenet121.onnx reproduces (issue #16).</summary>
+    private const long DenseNetTarget = 5_221_264;
+
+    /// <summary>light_densenet121.onnx through optimize's default pipeline: the tile pass cuts the
+    /// stem and dense block 1 into row bands; the GraphDsl arena is at most the paper's
+    /// 5,221,264 B (7,225,344 B untiled), checked on the placements themselves (no two tensors
+    /// alive at the same step share bytes unless one is an alias of the other, lifetimes computed
+    /// here from the operators in @order), and the lowered model computes in ORT what the
+    /// original computes on 8 random inputs.</summary>
+    [SkippableFact]
+    public void Light_densenet121_tiled_fits_the_papers_arena_and_runs_like_the_original_in_onnx_runtime()
+    {
+        PipelineHost.RequirePasses("tmm", "order", "tile", "arena", "verify", "lower");
+        var path = CorpusModels.PathOf("light_densenet121.onnx");
+        var model = Load(path);
+        var untiled = PipelineHost.Run(model, path, "tmm,order,arena,verify");
+        var run = PipelineHost.Run(model, path);
+        Assert.True(untiled.Succeeded && run.Succeeded, untiled + "\n" + run);
+        Assert.Equal(7_225_344, PlannedArena(untiled.Model!));
+        var main = run.Model!.Main;
+        var tiling = TilingAnnotation.Read(main);
+        Assert.NotNull(tiling);
+        Assert.Equal(TilingSummary.GraphDslArena, tiling!.Objective);
+        Assert.True(tiling.MacOverhead <= tiling.MaxMacOverhead, $"MAC overhead {tiling.MacOverhead:P1}");
+
+        var plan = LoweringPlan.TryRead(main, null, new DiagnosticBag())!;
+        long arena = AssertPlacementsSound(main, plan);
+        Assert.Equal(plan.ArenaBytes, arena);
+        Assert.True(arena <= DenseNetTarget, $"arena {arena:N0} B above the paper's {DenseNetTarget:N0} B");
+
+        var original = File.ReadAllBytes(path);
+        AssertSameOutputs(original, run.Artifacts["model.onnx"], inputs: 8, seed: 121);
+        // The corpus file's weights are ConstantOfShape fills, so its output is the same for every
+        // input (measured: spread 0) and equal outputs prove little: the same graph with random
+        // weights (each ConstantOfShape node replaced by an initializer of its shape) is tiled the
+        // same way and must compute what it computes untiled.
+        using (var session = new InferenceSession(original))
+            Assert.Equal(OutputsFor(session, 1), OutputsFor(session, 2));
+        var randomPath = Write("densenet_random_weights.onnx", WithRandomWeights(original, 121));
+        var randomRun = PipelineHost.Run(Load(randomPath), randomPath);
+        Assert.True(randomRun.Succeeded, randomRun.ToString());
+        Assert.Equal(arena, PlannedArena(randomRun.Model!));
+        var randomOriginal = File.ReadAllBytes(randomPath);
+        using (var session = new InferenceSession(randomOriginal))
+        {
+            var a = OutputsFor(session, 1);
+            var b = OutputsFor(session, 2);
+            Assert.True(a.Max() > a.Min() && a.Zip(b).Any(p => p.First != p.Second), "random weights give constant outputs");
+        }
+        // 8 inputs; a DenseNet-121 output sums over ~120 layers of float products, hence the looser tolerance.
+        double worst = AssertSameOutputs(randomOriginal, randomRun.Artifacts["model.onnx"], inputs: 8, seed: 121, absolute: 1e-3, relative: 1e-3);
+        output.WriteLine($"arena {PlannedArena(untiled.Model!):N0} -> {arena:N0} B, MACs +{tiling.MacOverhead:P1}, {tiling.Regions.Count} region(s) "
+            + $"({string.Join(", ", tiling.Regions.Select(r => $"{r.Input} -> {r.Output}: {r.Operators} operators in {r.Bands} bands"))}), random weights: max |diff| {worst:G3}");
+    }
+
+    /// <summary>The model with every ConstantOfShape node replaced by a float initializer of the
+    /// shape it fills: uniform in [0.5, 1.5] for vectors (batch-norm statistics and scales, so
+    /// variances stay positive), uniform in +-1/sqrt(fan-in) for filters.</summary>
+    private static byte[] WithRandomWeights(byte[] model, int seed)
+    {
+        var random = new Random(seed);
+        var proto = ModelProto.Parser.ParseFrom(model);
+        var graph = proto.Graph;
+        var initializers = graph.Initializer.ToDictionary(t => t.Name);
+        foreach (var node in graph.Node.Where(n => n.OpType == "ConstantOfShape").ToList())
+        {
+            var shape = initializers[node.Input[0]];
+            var dims = shape.Int64Data.Count > 0 ? shape.Int64Data.ToArray()
+                : Enumerable.Range(0, shape.RawData.Length / 8).Select(i => BitConverter.ToInt64(shape.RawData.Span.Slice(i * 8, 8))).ToArray();
+            long count = dims.Aggregate(1L, (x, y) => x * y), fanIn = dims.Length > 1 ? count / dims[0] : 1;
+            var bytes = new byte[count * 4];
+            for (long i = 0; i < count; i++)
+                BitConverter.TryWriteBytes(bytes.AsSpan((int)(i * 4)), dims.Length > 1
+                    ? (float)((random.NextDouble() * 2 - 1) / Math.Sqrt(fanIn)) : (float)(0.5 + random.NextDouble()));
+            graph.Node.Remove(node);
+            graph.Initializer.Add(new TensorProto { Name = node.Output[0], DataType = Float, Dims = { dims }, RawData = ByteString.CopyFrom(bytes) });
+        }
+        return proto.ToByteArray();
+    }
+
+    private static float[] OutputsFor(InferenceSession session, int seed)
+    {
+        var random = new Random(seed);
+        var feeds = session.InputMetadata.Select(kv =>
+        {
+            var tensor = new DenseTensor<float>(kv.Value.Dimensions.Select(d => d > 0 ? d : 1).ToArray());
+            for (int i = 0; i < tensor.Length; i++) tensor.SetValue(i, (float)(random.NextDouble() * 2 - 1));
+            return NamedOnnxValue.CreateFromTensor(kv.Key, tensor);
+        }).ToList();
+        using var results = session.Run(feeds);
+        return results.SelectMany(r => r.AsEnumerable<float>()).ToArray();
+    }
+
+    /// <summary>Checks that no two activations alive at the same step (lifetimes from the
+    /// operators in @order: producer step to last reader, graph outputs to the end) overlap in the
+    /// arena unless they share an alias root; returns the arena's end (largest offset + size).</summary>
+    private static long AssertPlacementsSound(Graph graph, LoweringPlan plan)
+    {
+        var order = graph.Operators.Select((o, i) => (Step: o.Annotations[WellKnownAnnotations.Order]!.AsInt()!.Value, Op: o)).OrderBy(x => x.Step).Select(x => x.Op).ToList();
+        var first = new Dictionary<string, int>();
+        var last = new Dictionary<string, int>();
+        foreach (var input in graph.Inputs) first[input] = -1;
+        for (int s = 0; s < order.Count; s++)
+        {
+            foreach (var t in order[s].PresentOutputs) first.TryAdd(t, s);
+            foreach (var t in order[s].PresentInputs) last[t] = s;
+        }
+        foreach (var o in graph.Outputs) last[o] = order.Count;
+        var placed = plan.Placements.ToDictionary(p => p.Name);
+        string Root(string t) { while (placed[t].AliasOf is { } parent) t = parent; return t; }
+        var activations = placed.Keys.Where(first.ContainsKey).ToList();
+        for (int s = 0; s < order.Count; s++)
+        {
+            var live = activations.Where(t => first[t] <= s && s <= last.GetValueOrDefault(t, first[t]) && placed[t].Size > 0).ToList();
+            for (int i = 0; i < live.Count; i++)
+                for (int j = i + 1; j < live.Count; j++)
+                {
+                    var (p, q) = (placed[live[i]], placed[live[j]]);
+                    if (p.Offset < q.End && q.Offset < p.End)
+                        Assert.True(Root(p.Name) == Root(q.Name) || InPlace(order[s], s, p.Name, q.Name) || InPlace(order[s], s, q.Name, p.Name), $"step {s}: '{p.Name}' [{p.Offset}, {p.End}) and '{q.Name}' [{q.Offset}, {q.End}) overlap");
+                }
+        }
+        return plan.Placements.Max(p => p.End);
+
+        // An elementwise operator may write its output over an input read for the last time, and
+        // a batch-1 channel Concat's inputs may already sit in their slices of its output.
+        bool InPlace(Operator op, int step, string dying, string written) =>
+            (op.OpType is "BatchNormalization" or "Mul" or "Add" or "Relu" || op.OpType == "Concat" && op.Attributes["axis"]?.AsInt() == 1)
+            && last[dying] == step && first[written] == step
+            && op.PresentInputs.Contains(dying) && op.PresentOutputs.Contains(written);
+    }
+
     /// <summary>Property: the default optimize pipeline (with the tile search) on a random chain
     /// never plans a larger arena than the untiled pipeline, and its lowered model runs like the
     /// original in ORT.</summary>

@@ -13,4 +13,5 @@ internal sealed record BenchmarkReport(
     IReadOnlyList<ScaleRow> Scale,
     IReadOnlyList<TflmRow> Tflm,
     string TflmCommit,
-    string? TflmUnavailable);
+    string? TflmUnavailable,
+    IReadOnlyList<OnnxTilingRow>? OnnxTiling = null);

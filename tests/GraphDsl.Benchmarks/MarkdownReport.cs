@@ -22,6 +22,7 @@ internal static class MarkdownReport
             Corpus(md, r.Corpus);
             Checks(md, r.Corpus);
             Published(md, r.Corpus);
+            OnnxTiling(md, r.OnnxTiling ?? []);
         }
         if (r.Settings.RunTflm) Tflm(md, r);
         Targets(md, r);
@@ -105,6 +106,21 @@ internal static class MarkdownReport
             {
                 k.p.Model, Kb(k.p.StoredPeakKb), Kb(k.Row!.StoredPeak / 1000.0), Kb(k.p.OptimizedPeakKb), Kb(k.Row.OptimizedPeak / 1000.0), Kb(k.Row.OptimizedArena / 1000.0),
             }));
+        md.AppendLine();
+    }
+
+    private static void OnnxTiling(StringBuilder md, IReadOnlyList<OnnxTilingRow> rows)
+    {
+        if (rows.Count == 0) return;
+        md.AppendLine("#### ONNX models: row-band tiling by `graphdsl optimize` (GraphDsl's planned arena; outputs checked in ONNX Runtime by the tests)");
+        md.AppendLine();
+        Table(md, ["Model", "Arena before", "Arena after", "Saved %", "Tiled regions", "Bands", "MACs +%", "Optimize ms"],
+            rows.Select(x => x.Error is not null
+                ? new[] { x.Model, "error: " + Escape(x.Error), "", "", "", "", "", "" }
+                : [x.Model, N(x.ArenaBefore), N(x.ArenaAfter), P(x.ArenaBefore is > 0 ? 100.0 * (x.ArenaBefore - x.ArenaAfter) / x.ArenaBefore : null),
+                    x.Regions?.ToString(C) ?? "", x.Bands ?? "", x.MacOverheadPercent?.ToString("0.0", C) ?? "", x.OptimizeMs?.ToString("0", C) ?? ""]));
+        md.AppendLine();
+        md.AppendLine("Arena: GraphDsl's plan of the stored order (before) and of the optimized model (after), bytes; ONNX row bands are real Slice copies and a Concat along the rows (an NCHW row band is not contiguous), so the plan gives them no views. MACs +%: halo rows recomputed, capped at 20 %.");
         md.AppendLine();
     }
 

@@ -60,6 +60,26 @@ if (settings.RunCorpus)
     }
 }
 
+var onnxTiling = new List<OnnxTilingRow>();
+if (settings.RunCorpus)
+{
+    var scratch = Directory.CreateTempSubdirectory("graphdsl-bench-onnx-").FullName;
+    try
+    {
+        foreach (var file in CorpusBenchmark.ModelFiles(modelsFolder!).Where(f => f.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)))
+        {
+            var row = OnnxTilingBenchmark.Measure(file, scratch);
+            onnxTiling.Add(row);
+            Console.WriteLine(row.Error is not null ? $"  ONNX tiling {row.Model}: ERROR {row.Error}"
+                : $"  ONNX tiling {row.Model}: GraphDsl arena {row.ArenaBefore:N0} -> {row.ArenaAfter:N0} B, {row.Regions} region(s) {row.Bands}, MACs +{row.MacOverheadPercent:0.0} %");
+        }
+    }
+    finally
+    {
+        Directory.Delete(scratch, recursive: true);
+    }
+}
+
 var tflm = new List<TflmRow>();
 var tflmUnavailable = settings.RunTflm && modelsFolder is not null ? TflmBenchmark.Unavailable() : null;
 if (settings.RunTflm && modelsFolder is not null && tflmUnavailable is null)
@@ -96,7 +116,7 @@ var command = "dotnet run -c Release --project tests/GraphDsl.Benchmarks" + (arg
 // The script passes exactly these arguments; the report then names both spellings.
 var script = args.SequenceEqual(["--update-readme", "README.md"]) ? "scripts/update-readme-benchmarks.sh" : null;
 var report = new BenchmarkReport(machine, command, script, modelsFolder ?? "", started, clock.Elapsed, settings, corpus, scale, tflm,
-    GraphDsl.TestKit.Tflm.TflmRunner.TflmCommit, tflmUnavailable);
+    GraphDsl.TestKit.Tflm.TflmRunner.TflmCommit, tflmUnavailable, onnxTiling);
 var markdown = MarkdownReport.Render(report);
 
 File.WriteAllText(Path.Combine(outFolder, "benchmarks.md"), markdown);

@@ -274,7 +274,7 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
     private const long DenseNetTarget = 5_221_264;
 
     /// <summary>light_densenet121.onnx through optimize's default pipeline: the tile pass cuts the
-    /// stem and dense block 1 into row bands; the GraphDsl arena is at most the paper's
+    /// stem, dense block 1 and transition 1 into row bands (and, measured, part of dense block 2); the GraphDsl arena is at most the paper's
     /// 5,221,264 B (7,225,344 B untiled), checked on the placements themselves (no two tensors
     /// alive at the same step share bytes unless one is an alias of the other, lifetimes computed
     /// here from the operators in @order), and the lowered model computes in ORT what the
@@ -286,6 +286,9 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
         var path = CorpusModels.PathOf("light_densenet121.onnx");
         var model = Load(path);
         var untiled = PipelineHost.Run(model, path, "tmm,order,arena,verify");
+        // optimize's default pipeline: the tile search keeps its best tiling after 30 s, so the
+        // regions found depend on this machine's speed (measured: one region in a Debug build,
+        // two in Release); every outcome must meet the target.
         var run = PipelineHost.Run(model, path);
         Assert.True(untiled.Succeeded && run.Succeeded, untiled + "\n" + run);
         Assert.Equal(7_225_344, PlannedArena(untiled.Model!));
@@ -304,14 +307,15 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
         AssertSameOutputs(original, run.Artifacts["model.onnx"], inputs: 8, seed: 121);
         // The corpus file's weights are ConstantOfShape fills, so its output is the same for every
         // input (measured: spread 0) and equal outputs prove little: the same graph with random
-        // weights (each ConstantOfShape node replaced by an initializer of its shape) is tiled the
-        // same way and must compute what it computes untiled.
+        // weights (each ConstantOfShape node replaced by an initializer of its shape; same shapes,
+        // so the same search) is tiled and must compute what it computes untiled.
         using (var session = new InferenceSession(original))
             Assert.Equal(OutputsFor(session, 1), OutputsFor(session, 2));
         var randomPath = Write("densenet_random_weights.onnx", WithRandomWeights(original, 121));
         var randomRun = PipelineHost.Run(Load(randomPath), randomPath);
         Assert.True(randomRun.Succeeded, randomRun.ToString());
-        Assert.Equal(arena, PlannedArena(randomRun.Model!));
+        Assert.NotNull(TilingAnnotation.Read(randomRun.Model!.Main));
+        Assert.True(PlannedArena(randomRun.Model!) <= DenseNetTarget);
         var randomOriginal = File.ReadAllBytes(randomPath);
         using (var session = new InferenceSession(randomOriginal))
         {

@@ -179,43 +179,6 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
         return read.Model!;
     }
 
-    /// <summary>Largest |actual - expected| over the outputs of both models on the same random
-    /// inputs (uniform in [-1, 1]), asserting the tolerance element by element.</summary>
-    internal static double AssertSameOutputs(byte[] original, byte[] lowered, int inputs, int seed, double absolute = Absolute, double relative = Relative)
-    {
-        using var expectedSession = new InferenceSession(original);
-        using var actualSession = new InferenceSession(lowered);
-        var random = new Random(seed);
-        double worst = 0;
-        for (int n = 0; n < inputs; n++)
-        {
-            var feeds = expectedSession.InputMetadata.Select(kv =>
-            {
-                var tensor = new DenseTensor<float>(kv.Value.Dimensions.Select(d => d > 0 ? d : 1).ToArray());
-                for (int i = 0; i < tensor.Length; i++) tensor.SetValue(i, (float)(random.NextDouble() * 2 - 1));
-                return NamedOnnxValue.CreateFromTensor(kv.Key, tensor);
-            }).ToList();
-            using var expected = expectedSession.Run(feeds);
-            using var actual = actualSession.Run(feeds);
-            Assert.Equal(expected.Count, actual.Count);
-            foreach (var (e, a) in expected.Zip(actual))
-            {
-                Assert.Equal(e.Name, a.Name);
-                var ev = e.AsEnumerable<float>().ToArray();
-                var av = a.AsEnumerable<float>().ToArray();
-                Assert.Equal(ev.Length, av.Length);
-                for (int i = 0; i < ev.Length; i++)
-                {
-                    double diff = Math.Abs((double)av[i] - ev[i]);
-                    Assert.True(float.IsFinite(ev[i]), $"original output {e.Name}[{i}] = {ev[i]}");
-                    Assert.True(diff <= absolute + relative * Math.Abs(ev[i]), $"{e.Name}[{i}]: tiled {av[i]}, original {ev[i]} (input {n})");
-                    worst = Math.Max(worst, diff);
-                }
-            }
-        }
-        return worst;
-    }
-
     private static long PlannedArena(Model model)
     {
         var plan = LoweringPlan.TryRead(model.Main, null, new DiagnosticBag());
@@ -264,7 +227,7 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
             var lowered = run.Artifacts["model.onnx"];
             var nodes = OnnxNodeOrderWriter.ReadNodes(lowered, out _)!;
             Assert.Equal(opset < 10, nodes.Where(n => n.OpType == "Slice").All(n => n.Inputs.Count == 1));
-            double worst = AssertSameOutputs(bytes, lowered, inputs: 3, seed: seed * 100 + bands);
+            double worst = OnnxRuntimeCheck.AssertSameOutputs(bytes, lowered, inputs: 3, seed: seed * 100 + bands, Absolute, Relative);
             output.WriteLine($"{string.Join(",", chain.Kinds)}: {bands} bands, arena {plan.ArenaBytes} B, max |diff| {worst:G3}");
         }
         Assert.True(tiled > 0, "no band count could be cut");
@@ -304,13 +267,13 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(arena <= DenseNetTarget, $"arena {arena:N0} B above the paper's {DenseNetTarget:N0} B");
 
         var original = File.ReadAllBytes(path);
-        AssertSameOutputs(original, run.Artifacts["model.onnx"], inputs: 8, seed: 121);
+        OnnxRuntimeCheck.AssertSameOutputs(original, run.Artifacts["model.onnx"], inputs: 8, seed: 121, Absolute, Relative);
         // The corpus file's weights are ConstantOfShape fills, so its output is the same for every
         // input (measured: spread 0) and equal outputs prove little: the same graph with random
         // weights (each ConstantOfShape node replaced by an initializer of its shape; same shapes,
         // so the same search) is tiled and must compute what it computes untiled.
         using (var session = new InferenceSession(original))
-            Assert.Equal(OutputsFor(session, 1), OutputsFor(session, 2));
+            Assert.Equal(OnnxRuntimeCheck.OutputsFor(session, 1), OnnxRuntimeCheck.OutputsFor(session, 2));
         var randomPath = Write("densenet_random_weights.onnx", WithRandomWeights(original, 121));
         var randomRun = PipelineHost.Run(Load(randomPath), randomPath);
         Assert.True(randomRun.Succeeded, randomRun.ToString());
@@ -319,12 +282,12 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
         var randomOriginal = File.ReadAllBytes(randomPath);
         using (var session = new InferenceSession(randomOriginal))
         {
-            var a = OutputsFor(session, 1);
-            var b = OutputsFor(session, 2);
+            var a = OnnxRuntimeCheck.OutputsFor(session, 1);
+            var b = OnnxRuntimeCheck.OutputsFor(session, 2);
             Assert.True(a.Max() > a.Min() && a.Zip(b).Any(p => p.First != p.Second), "random weights give constant outputs");
         }
         // 8 inputs; a DenseNet-121 output sums over ~120 layers of float products, hence the looser tolerance.
-        double worst = AssertSameOutputs(randomOriginal, randomRun.Artifacts["model.onnx"], inputs: 8, seed: 121, absolute: 1e-3, relative: 1e-3);
+        double worst = OnnxRuntimeCheck.AssertSameOutputs(randomOriginal, randomRun.Artifacts["model.onnx"], inputs: 8, seed: 121, absolute: 1e-3, relative: 1e-3);
         output.WriteLine($"arena {PlannedArena(untiled.Model!):N0} -> {arena:N0} B, MACs +{tiling.MacOverhead:P1}, {tiling.Regions.Count} region(s) "
             + $"({string.Join(", ", tiling.Regions.Select(r => $"{r.Input} -> {r.Output}: {r.Operators} operators in {r.Bands} bands"))}), random weights: max |diff| {worst:G3}");
     }
@@ -352,19 +315,6 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
             graph.Initializer.Add(new TensorProto { Name = node.Output[0], DataType = Float, Dims = { dims }, RawData = ByteString.CopyFrom(bytes) });
         }
         return proto.ToByteArray();
-    }
-
-    private static float[] OutputsFor(InferenceSession session, int seed)
-    {
-        var random = new Random(seed);
-        var feeds = session.InputMetadata.Select(kv =>
-        {
-            var tensor = new DenseTensor<float>(kv.Value.Dimensions.Select(d => d > 0 ? d : 1).ToArray());
-            for (int i = 0; i < tensor.Length; i++) tensor.SetValue(i, (float)(random.NextDouble() * 2 - 1));
-            return NamedOnnxValue.CreateFromTensor(kv.Key, tensor);
-        }).ToList();
-        using var results = session.Run(feeds);
-        return results.SelectMany(r => r.AsEnumerable<float>()).ToArray();
     }
 
     /// <summary>Checks that no two activations alive at the same step (lifetimes from the
@@ -406,6 +356,33 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
             && op.PresentInputs.Contains(dying) && op.PresentOutputs.Contains(written);
     }
 
+    /// <summary>What the changed-graph writer cannot write is a located error (GD3507 at the
+    /// operator's node), never a dropped field: a Slice with starts/ends as attributes in an
+    /// opset-13 file (Slice-10 reads inputs), and an attribute ONNX cannot hold (a record).</summary>
+    [Fact]
+    public void Changed_onnx_graph_that_cannot_be_written_is_a_located_error()
+    {
+        var bytes = ConvRelu().ToByteArray();
+        var path = Write("conv_relu.onnx", bytes);
+        var main = Load(path).Main;
+        var relu = main.Operators[1];
+        var slice = new Operator("Slice", EquatableArray.Create<string?>("c"), EquatableArray.Create<string?>("y"))
+        {
+            Attributes = AttributeMap.From(("starts", AttributeValue.Ints([0])), ("ends", AttributeValue.Ints([8])), ("axes", AttributeValue.Ints([2]))),
+            Origin = relu.Origin,
+        };
+        var record = relu with { Outputs = EquatableArray.Create<string?>("y2"), Attributes = AttributeMap.From(("alpha", new AttributeValue.Record(AttributeMap.From(("x", 1L))))) };
+        foreach (var (changed, expected) in new[] { (slice, "which opset 13 does not read"), (record, "attribute 'alpha'") })
+        {
+            var bag = new DiagnosticBag();
+            Assert.Null(OnnxChangedGraphWriter.Write(bytes, main, [main.Operators[0], changed], path, bag));
+            var d = Assert.Single(bag);
+            Assert.Equal("GD3507", d.Descriptor.Id);
+            Assert.Contains(expected, d.Message);
+            Assert.Equal(relu.Origin.Location, d.Location);
+        }
+    }
+
     /// <summary>Property: the default optimize pipeline (with the tile search) on a random chain
     /// never plans a larger arena than the untiled pipeline, and its lowered model runs like the
     /// original in ORT.</summary>
@@ -424,7 +401,7 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(untiled.Succeeded && tiled.Succeeded, untiled + "\n" + tiled);
         long before = PlannedArena(untiled.Model!), after = PlannedArena(tiled.Model!);
         Assert.True(after <= before, $"tiled arena {after} B above the untiled {before} B");
-        double worst = AssertSameOutputs(bytes, tiled.Artifacts["model.onnx"], inputs: 3, seed: seed);
+        double worst = OnnxRuntimeCheck.AssertSameOutputs(bytes, tiled.Artifacts["model.onnx"], inputs: 3, seed: seed, Absolute, Relative);
         var tiling = TilingAnnotation.Read(tiled.Model!.Main);
         output.WriteLine($"{string.Join(",", chain.Kinds)}: arena {before} -> {after} B, {tiling?.Regions.Count ?? 0} region(s) {string.Join(" ", tiling?.Regions.Select(r => r.Bands + " bands") ?? [])}, max |diff| {worst:G3}");
         if (tiling is not null) Assert.Equal(TilingSummary.GraphDslArena, tiling.Objective);

@@ -4,12 +4,10 @@ using System.Text;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
-using GraphDsl.Tflm;
 using GraphDsl.Analysis;
 using GraphDsl.Reports;
 using GraphDsl.Pipeline;
 using GraphDsl.Reports.Html;
-using GraphDsl.Syntax;
 
 namespace GraphDsl.Cli.Commands;
 
@@ -63,7 +61,9 @@ public static class OptimizeCommand
         printer.Print(read.Diagnostics);
         if (!read.Succeeded) return 1;
         var model = read.Model!;
-        printer.Print(TflmCompatibility.Grouped(TflmCompatibility.Check(model)));  // before flashing: what TFLM will refuse
+        // One runner for every pipeline of this command: plugins load once, progress and Ctrl+C as in `run`.
+        var runner = new PipelineRunner();
+        if (!runner.WarnTflmCompatibility(model, read.Source)) return 1;  // before flashing: what TFLM will refuse
         // -o gets the model in its own format (lowering rewrites the source), so its name must say so.
         var format = read.Source?.Format ?? ModelSource.Text;
         if (!StagedOutputs.CheckExtension(request.Output, "the optimized model", $"{format} (the input's format)", "." + format)
@@ -79,8 +79,6 @@ public static class OptimizeCommand
         foreach (var path in new[] { request.Output, request.Report, request.Header }.OfType<string>()) destinations.Add(path, default);
         if (!destinations.Check(inputs, request.Force, diagnostics)) return Fail(printer, diagnostics);
 
-        // One runner for both pipelines: plugins load once, progress and Ctrl+C as in `run`.
-        var runner = new PipelineRunner();
         var storedModel = OptimizePipelines.InStoredOrder(model);
         var storedRun = runner.Run(storedModel, read.Source, OptimizePipelines.Stored, new ArtifactBuffer(),
             established: OptimizePipelines.Established(storedModel), label: "stored order");
@@ -145,7 +143,7 @@ public static class OptimizeCommand
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(DefaultModelResource)
             ?? throw new InvalidOperationException("The embedded default model is missing from this build.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        return ModelLoader.Verified(GraphDslSyntax.Parse(reader.ReadToEnd(), DefaultModelName));
+        return ModelLoader.FromText(reader.ReadToEnd(), DefaultModelName);
     }
 
     private static int Fail(DiagnosticPrinter printer, DiagnosticBag diagnostics)

@@ -13,8 +13,8 @@ namespace GraphDsl.Lowering.Onnx;
 /// op_type 4, attribute 5; AttributeProto name 1, f 2, i 3, s 4, floats 7, ints 8, strings 9,
 /// type 20; TensorProto dims 1, data_type 2, name 8, raw_data 9).
 /// <list type="bullet">
-/// <item>An operator equal to a node of the file (same op type, inputs and outputs) keeps that
-/// node's bytes.</item>
+/// <item>An operator equal to a node of the file (same op type, inputs, outputs and attributes)
+/// keeps that node's bytes.</item>
 /// <item>Any other operator is a new node. When it was cut from a node (its <c>@tile</c> source, or
 /// the node that wrote the same first output, of the same op type) it is that node's copy: op
 /// type, domain, doc string and every attribute the operator still has with an unchanged value
@@ -168,15 +168,18 @@ public static class OnnxChangedGraphWriter
         return map;
     }
 
-    /// <summary>True when the operator is the file's node writing its first output, unchanged in
-    /// op type, inputs and outputs (attributes are the node's: the importer reads them from it).</summary>
+    /// <summary>True when the operator is the file's node writing its first output, unchanged.</summary>
     private static bool Same(Operator op, IReadOnlyList<OnnxNode> nodes, Dictionary<string, int> byOutput) =>
         op.PresentOutputs.FirstOrDefault() is { } first && byOutput.TryGetValue(first, out var i) && Matches(op, nodes[i]);
 
+    /// <summary>Same op type, inputs, outputs and attribute names, and the same value of every
+    /// attribute the writer can read back (a pass's changed <c>pads</c> makes a new node).</summary>
     private static bool Matches(Operator op, OnnxNode node) =>
         node.OpType == op.OpType
         && node.Inputs.SequenceEqual(op.Inputs.Select(x => x ?? ""))
-        && node.Outputs.SequenceEqual(op.Outputs.Select(x => x ?? ""));
+        && node.Outputs.SequenceEqual(op.Outputs.Select(x => x ?? ""))
+        && node.Attributes.All(a => op.Attributes[a.Key] is { } v && (a.Value is null || a.Value.Equals(v)))
+        && op.Attributes.All(a => a.Key == "domain" || node.Attributes.ContainsKey(a.Key));
 
     /// <summary>The first output of the operator this one was cut from (<c>@tile(source=...)</c>).</summary>
     private static string? TileSource(Operator op) =>
@@ -272,7 +275,7 @@ public static class OnnxChangedGraphWriter
         return w.ToArray();
     }
 
-    private static string? AttributeName(ReadOnlySpan<byte> attribute)
+    internal static string? AttributeName(ReadOnlySpan<byte> attribute)
     {
         var parts = ProtobufWire.Split(attribute, 0, attribute.Length, out _);
         return parts?.FirstOrDefault(p => p.Number == AttrName && p.WireType == WireField.LengthDelimited) is { Length: > 0 } p
@@ -281,7 +284,7 @@ public static class OnnxChangedGraphWriter
 
     /// <summary>The IR value of a scalar, string or numeric-list attribute (as the importer reads
     /// it), or null for tensors, graphs and other kinds, which the writer keeps as they are.</summary>
-    private static AttributeValue? Decode(ReadOnlySpan<byte> attribute)
+    internal static AttributeValue? Decode(ReadOnlySpan<byte> attribute)
     {
         var parts = ProtobufWire.Split(attribute, 0, attribute.Length, out _);
         if (parts is null) return null;

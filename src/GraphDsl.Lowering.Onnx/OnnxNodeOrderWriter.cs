@@ -24,6 +24,7 @@ public static class OnnxNodeOrderWriter
     private const int NodeOutputField = 2;
     private const int NodeNameField = 3;
     private const int NodeOpTypeField = 4;
+    private const int NodeAttributeField = 5;
 
     /// <summary>The nodes of the main graph in stored order, or null with a reason.</summary>
     public static IReadOnlyList<OnnxNode>? ReadNodes(ReadOnlySpan<byte> model, out string? error)
@@ -37,6 +38,7 @@ public static class OnnxNodeOrderWriter
             if (parts is null) return null;
             var inputs = new List<string>();
             var outputs = new List<string>();
+            var attributes = new Dictionary<string, AttributeValue?>(StringComparer.Ordinal);
             string? name = null, opType = "";
             foreach (var p in parts)
             {
@@ -48,9 +50,13 @@ public static class OnnxNodeOrderWriter
                     case NodeOutputField: outputs.Add(text); break;
                     case NodeNameField: name = text; break;
                     case NodeOpTypeField: opType = text; break;
+                    case NodeAttributeField:
+                        var attribute = model[p.PayloadStart..p.End];
+                        if (OnnxChangedGraphWriter.AttributeName(attribute) is { } attrName) attributes.TryAdd(attrName, OnnxChangedGraphWriter.Decode(attribute));
+                        break;
                 }
             }
-            nodes.Add(new OnnxNode(nodes.Count, name, opType, inputs, outputs));
+            nodes.Add(new OnnxNode(nodes.Count, name, opType, inputs, outputs) { Attributes = attributes });
         }
         return nodes;
     }

@@ -383,6 +383,26 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
         }
     }
 
+    /// <summary>An operator whose only change is an attribute is not the file's node: the graph
+    /// counts as changed and the node is written with the new value, other bytes kept.</summary>
+    [Fact]
+    public void Changed_attribute_alone_is_written_not_dropped()
+    {
+        var bytes = ConvRelu().ToByteArray();
+        var path = Write("conv_relu_pads.onnx", bytes);
+        var main = Load(path).Main;
+        var nodes = OnnxNodeOrderWriter.ReadNodes(bytes, out _)!;
+        Assert.True(OnnxChangedGraphWriter.IsUnchanged(nodes, main.Operators));
+        var conv = main.Operators[0] with { Attributes = main.Operators[0].Attributes.With("pads", AttributeValue.Ints([2, 2, 2, 2])) };
+        Assert.False(OnnxChangedGraphWriter.IsUnchanged(nodes, [conv, main.Operators[1]]));
+        var written = OnnxChangedGraphWriter.Write(bytes, main, [conv, main.Operators[1]], path, new DiagnosticBag());
+        Assert.NotNull(written);
+        var after = OnnxNodeOrderWriter.ReadNodes(written, out _)!;
+        Assert.Equal(["Conv", "Relu"], after.Select(n => n.OpType));
+        Assert.Equal(AttributeValue.Ints([2, 2, 2, 2]), after[0].Attributes["pads"]);
+        Assert.Equal(nodes[1].Attributes.Count, after[1].Attributes.Count);
+    }
+
     /// <summary>Property: the default optimize pipeline (with the tile search) on a random chain
     /// never plans a larger arena than the untiled pipeline, and its lowered model runs like the
     /// original in ORT.</summary>

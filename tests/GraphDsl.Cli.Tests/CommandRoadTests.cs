@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GraphDsl.TestKit;
+using GraphDsl.TestKit.Tflm;
 using Xunit;
 
 namespace GraphDsl.Cli.Tests;
@@ -90,5 +91,24 @@ public sealed class CommandRoadTests : InTempDirectory
         }
         // No reuse: the arena holds at least the liveness peak (no two live tensors share bytes).
         Assert.True(none >= doc.RootElement.GetProperty("peak_bytes").GetInt64());
+    }
+
+    [SkippableFact]
+    public void Plan_reads_a_model_optimize_tiled_and_gives_the_head_tflm_measures_for_it()
+    {
+        // vww_96_int8: the default pipeline tiles a region in row bands (SLICE/PAD/CONCATENATION
+        // views), so the written model's plan holds slice and concat aliases.
+        var optimized = Graphdsl.Run(Dir, "optimize", CorpusModels.PathOf("vww_96_int8.tflite"), "-o", "tiled.tflite");
+        Assert.True(optimized.ExitCode == 0, optimized.ToString());
+        Assert.Contains("tiling: ", optimized.StdOut);
+        var measured = TflmRunner.Run(P("tiled.tflite"), seeds: 1);
+        Assert.True(measured.Ok, measured.ToString());
+        var plan = Graphdsl.Run(Dir, "plan", P("tiled.tflite"), "--json");
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        using var doc = JsonDocument.Parse(plan.StdOut);
+        Assert.True(doc.RootElement.GetProperty("verified").GetBoolean());
+        // TFLM's own plan of the file as written (its offline plan) is what the runner measures.
+        Assert.Equal(measured.HeadBytes, doc.RootElement.GetProperty("tflm_stored_head_bytes").GetInt64());
+        Assert.Equal(measured.ArenaUsedBytes, doc.RootElement.GetProperty("tflm_stored_arena_bytes").GetInt64());
     }
 }

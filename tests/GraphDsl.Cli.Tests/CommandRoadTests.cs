@@ -15,7 +15,7 @@ public sealed class CommandRoadTests : InTempDirectory
     public void Onnx_input_gets_no_tflm_figures_from_optimize_or_plan()
     {
         var model = CorpusModels.PathOf("light_squeezenet.onnx");
-        var text = Graphdsl.Run(Dir, "optimize", model, "-o", "out.onnx");
+        var text = Graphdsl.Run(Dir, "optimize", model, "-o", "out.onnx", "--header", "out.h");
         Assert.True(text.ExitCode == 0, text.ToString());
         foreach (var tflmOnly in new[] { "TFLM head", "TFLM arena", "kTensorArenaSize", "TFLM figures are estimates" })
             Assert.DoesNotContain(tflmOnly, text.StdOut);
@@ -35,6 +35,10 @@ public sealed class CommandRoadTests : InTempDirectory
         long greedy = root.GetProperty("stored").GetProperty("tflm_greedy_arena_bytes").GetInt64();
         long arena = root.GetProperty("optimized").GetProperty("arena_bytes").GetInt64();
         Assert.Equal(Math.Round(100.0 * (greedy - arena) / greedy, 2), root.GetProperty("saved").GetProperty("percent").GetDouble());
+        // The C header sizes the arena by the plan, not by a TFLM arena the model will never get.
+        var header = File.ReadAllText(P("out.h"));
+        Assert.DoesNotContain("TFLM_HEAD_SIZE", header);
+        Assert.Matches($@"#define LIGHT_SQUEEZENET_ARENA_SIZE {arena}u ", header);
 
         var plan = Graphdsl.Run(Dir, "plan", model, "--json");
         Assert.True(plan.ExitCode == 0, plan.ToString());

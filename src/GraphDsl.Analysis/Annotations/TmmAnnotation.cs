@@ -15,7 +15,7 @@ public sealed record OperatorMemoryFigures(long InputBytes, long OutputBytes, lo
 /// <param name="View">Which tensors count as activations (<c>tflm</c> or <c>persistent-dequantize</c>).</param>
 /// <param name="PeakTensors">Names of the activations alive at the peak step, largest first
 /// (<c>peak_tensors=[..]</c>): what to shrink or move to lower the peak.</param>
-public sealed record MemorySummary(long PeakBytes, int PeakStep, int PeakOperator, long LargestOperatorBytes, string View,
+public sealed record TmmSummary(long PeakBytes, int PeakStep, int PeakOperator, long LargestOperatorBytes, string View,
     IReadOnlyList<string>? PeakTensors = null)
 {
     /// <summary>TFLM's whole arena for the model as stored (fields <c>tflm_*</c> of <c>@tmm</c>),
@@ -37,11 +37,11 @@ public sealed record TflmArenaFigures(long HeadBytes, long ActivationBytes, long
 
 /// <summary>The codec of the <c>tmm</c> pass's results: <c>@memory</c> on operators and <c>@tmm</c>
 /// on the graph. Both hold for one execution order (<see cref="ExecutionOrderAnnotation"/> drops them).</summary>
-public static class MemoryAnnotation
+public static class TmmAnnotation
 {
     /// <summary>The graph with <paramref name="summary"/> and, on each operator index, its figures;
     /// the input instance when nothing changes.</summary>
-    public static Graph Write(Graph graph, MemorySummary summary, IReadOnlyDictionary<int, OperatorMemoryFigures> operators)
+    public static Graph Write(Graph graph, TmmSummary summary, IReadOnlyDictionary<int, OperatorMemoryFigures> operators)
     {
         var ops = graph.Operators.Select((op, i) => operators.TryGetValue(i, out var m)
             ? op with
@@ -71,12 +71,12 @@ public static class MemoryAnnotation
     }
 
     /// <summary>The graph's <c>@tmm</c>, or null when absent or incomplete.</summary>
-    public static MemorySummary? ReadSummary(Graph graph) =>
+    public static TmmSummary? ReadSummary(Graph graph) =>
         Fields(graph.Annotations, WellKnownAnnotations.Tmm) is not { } f
         || Int(f, "peak_bytes") is not { } peak || Int(f, "peak_step") is not { } step
         || Int(f, "peak_operator") is not { } op || Int(f, "largest_operator_bytes") is not { } bound
             ? null
-            : new MemorySummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm",
+            : new TmmSummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm",
                 f["peak_tensors"] is AttributeValue.List names ? names.Items.OfType<AttributeValue.Str>().Select(n => n.Value).ToArray() : [])
             {
                 Tflm = Int(f, "tflm_head_bytes") is { } head

@@ -68,8 +68,7 @@ public sealed class TmmPass : IGraphPass
         {
             // What TFLM's arena holds for the model as stored (a TFLite model: TFLM does not run ONNX operators).
             Tflm = TflmCompatibility.AppliesTo(model) && context.GetAnalysis<TflmArena>(model) is { } tflm
-                ? new TflmArenaFigures(tflm.HeadBytes, tflm.ActivationBytes, tflm.ScratchBytes, tflm.TailBytes, tflm.TotalBytes,
-                    tflm.EstimateSummary, TflmCalibration.ShortCommit)
+                ? tflm.Figures
                 : null,
         };
         var annotated = TmmAnnotation.Write(graph, summary,

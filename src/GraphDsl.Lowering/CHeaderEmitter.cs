@@ -41,8 +41,7 @@ public static class CHeaderEmitter
             sb.Append(search.ProvenOptimal ? "; proven optimal, minimum peak over all orders " : "; not proven optimal, proven lower bound ")
               .Append(search.ProvenLowerBoundBytes).Append(" B");
         sb.Append("; largest single-operator footprint ").Append(MemoryProfile.LargestOperator(plan.Problem)).Append(" B. */\n");
-        var tflm = ArenaAnnotation.Tflm(graph);
-        if (tflm is { ArenaBytes: { } total, PersistentBytes: { } tail })
+        if (ArenaAnnotation.Tflm(graph)?.Written is { ArenaBytes: { } total, PersistentBytes: { } tail } tflm)
         {
             // kTensorArenaSize: what TensorFlow Lite Micro itself needs for the written model
             // (GraphDsl.Tflm's model of TFLM), with its parts.

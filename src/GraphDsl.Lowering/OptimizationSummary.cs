@@ -71,8 +71,8 @@ public sealed record OptimizationSummary(
             },
             new MemoryFigures(optimizedPeak, optimized.ArenaBytes, ArenaAnnotation.TflmGreedyArenaBytes(optimized.Graph))
             {
-                TflmHeadBytes = tflm?.HeadBytes, TflmArenaBytes = tflm?.ArenaBytes,
-                TflmBreakdown = tflm is null ? null : (tflm.ActivationBytes, tflm.ScratchBytes, tflm.PersistentBytes),
+                TflmHeadBytes = tflm?.Written.HeadBytes, TflmArenaBytes = tflm?.Written.ArenaBytes,
+                TflmBreakdown = tflm?.Written is { } w ? (w.ActivationBytes, w.ScratchBytes, w.PersistentBytes) : null,
             },
             search?.ProvenOptimal,
             search?.SearchMs,
@@ -178,7 +178,7 @@ public sealed record OptimizationSummary(
         {
             optimized["tflm_offline_plan"] = t.OfflinePlan;
             optimized["tflm_note"] = t.Note;
-            optimized["tflm_estimate"] = t.Estimate;
+            optimized["tflm_estimate"] = t.Written.Estimate;
         }
         if (Tiling is { } tiling)
         {
@@ -199,7 +199,7 @@ public sealed record OptimizationSummary(
         var json = new JsonObject
         {
             ["model"] = Model,
-            ["tflm_commit"] = Tflm?.Commit,
+            ["tflm_commit"] = Tflm?.Written.Commit,
             ["operators"] = Operators,
             ["activation_tensors"] = ActivationTensors,
             ["largest_operator_bytes"] = LargestOperatorBytes,
@@ -263,9 +263,9 @@ public sealed record OptimizationSummary(
         }
         if (Optimized.TflmArenaBytes is { } arena && Optimized.TflmBreakdown is var (act, scr, persistent))
             sb.Append(CultureInfo.InvariantCulture,
-                $"kTensorArenaSize {arena:N0} B for the written model (TFLM {Tflm?.Commit}): head {Optimized.TflmHeadBytes:N0} = activations {act:N0} + scratch {scr:N0}, persistent {persistent:N0} (64-bit host layout)\n");
+                $"kTensorArenaSize {arena:N0} B for the written model (TFLM {Tflm?.Written.Commit}): head {Optimized.TflmHeadBytes:N0} = activations {act:N0} + scratch {scr:N0}, persistent {persistent:N0} (64-bit host layout)\n");
         if (Tflm?.Note is { } note) sb.Append("TFLM: ").Append(note).Append('\n');
-        if (Tflm?.Estimate is { } estimate) sb.Append("TFLM figures are estimates: ").Append(estimate).Append('\n');
+        if (Tflm?.Written.Estimate is { } estimate) sb.Append("TFLM figures are estimates: ").Append(estimate).Append('\n');
         return sb.ToString();
     }
 

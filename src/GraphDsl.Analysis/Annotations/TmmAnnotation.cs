@@ -23,18 +23,6 @@ public sealed record TmmSummary(long PeakBytes, int PeakStep, int PeakOperator, 
     public TflmArenaFigures? Tflm { get; init; }
 }
 
-/// <summary>What TensorFlow Lite Micro's arena holds for a model (GraphDsl.Tflm's model of it),
-/// all in bytes: <c>kTensorArenaSize</c> must be at least <see cref="ArenaBytes"/>.</summary>
-/// <param name="HeadBytes">Planned section (<c>GetNonPersistentUsedBytes()</c>): activations and scratch.</param>
-/// <param name="ActivationBytes">End of the highest tensor in that plan.</param>
-/// <param name="ScratchBytes">What kernel scratch buffers add above the tensors.</param>
-/// <param name="PersistentBytes">Persistent section (<c>GetPersistentUsedBytes()</c>).</param>
-/// <param name="ArenaBytes">Head plus tail: <c>arena_used_bytes()</c>.</param>
-/// <param name="Estimate">Operators whose kernels are not modelled (the figures are estimates), or null.</param>
-/// <param name="Commit">The TFLM commit the model reproduces (short).</param>
-public sealed record TflmArenaFigures(long HeadBytes, long ActivationBytes, long ScratchBytes, long? PersistentBytes,
-    long? ArenaBytes, string? Estimate, string Commit);
-
 /// <summary>The codec of the <c>tmm</c> pass's results: <c>@memory</c> on operators and <c>@tmm</c>
 /// on the graph. Both hold for one execution order (<see cref="ExecutionOrderAnnotation"/> drops them).</summary>
 public static class TmmAnnotation
@@ -56,12 +44,7 @@ public static class TmmAnnotation
             ("largest_operator_bytes", summary.LargestOperatorBytes), ("view", summary.View),
             ("peak_tensors", new AttributeValue.List((summary.PeakTensors ?? []).Select(n => (AttributeValue)n).ToEquatableArray())),
         };
-        if (summary.Tflm is { } t)
-        {
-            AddTflmArena(fields, t.HeadBytes, t.ActivationBytes, t.ScratchBytes, t.PersistentBytes, t.ArenaBytes);
-            if (t.Estimate is { } estimate) fields.Add(("tflm_estimate", estimate));
-            fields.Add(("tflm_commit", t.Commit));
-        }
+        if (summary.Tflm is { } t) AddTflmArena(fields, t);
         var result = graph with
         {
             Operators = ops.ToEquatableArray(),
@@ -79,10 +62,7 @@ public static class TmmAnnotation
             : new TmmSummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm",
                 f["peak_tensors"] is AttributeValue.List names ? names.Items.OfType<AttributeValue.Str>().Select(n => n.Value).ToArray() : [])
             {
-                Tflm = Int(f, "tflm_head_bytes") is { } head
-                    ? new TflmArenaFigures(head, Int(f, "tflm_activation_bytes") ?? head, Int(f, "tflm_scratch_bytes") ?? 0,
-                        Int(f, "tflm_persistent_bytes"), Int(f, "tflm_arena_bytes"), Text(f, "tflm_estimate"), Text(f, "tflm_commit") ?? "")
-                    : null,
+                Tflm = ReadTflmArena(f),
             };
 
     /// <summary>The operator's <c>@memory</c>, or null when absent or incomplete.</summary>

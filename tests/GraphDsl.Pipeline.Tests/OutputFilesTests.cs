@@ -2,7 +2,7 @@ using GraphDsl.Pipeline;
 using GraphDsl.Ir.Diagnostics;
 using Xunit;
 
-namespace GraphDsl.Lowering.Tests;
+namespace GraphDsl.Pipeline.Tests;
 
 public sealed class OutputFilesTests : IDisposable
 {

@@ -1,9 +1,10 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD3101", "GD3199")]
+
 namespace GraphDsl.Passes.Tmm;
 
 /// <summary>Diagnostics of the <c>tmm</c> pass.</summary>
-[DiagnosticRange("GD3101", "GD3199")]
 public static class TmmDiagnostics
 {
     public static readonly DiagnosticDescriptor UnknownView = new("GD3102", Severity.Error,

@@ -1,11 +1,12 @@
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD3050", "GD3059")]
+
 namespace GraphDsl.Analysis;
 
 /// <summary>Diagnostics of the shared analyses (GD305x). Each problem of an analysis has one ID,
 /// whichever pass first asked for the analysis.</summary>
-[DiagnosticRange("GD3050", "GD3059")]
 public static class AnalysisDiagnostics
 {
     public static readonly DiagnosticDescriptor UnsizedActivation = new("GD3051", Severity.Error,

@@ -1,10 +1,11 @@
 using GraphDsl.Analysis;
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD3301", "GD3399")]
+
 namespace GraphDsl.ArenaPlanning;
 
 /// <summary>Diagnostics of arena planning (GD330x) and of the plan verifier (GD332x).</summary>
-[DiagnosticRange("GD3301", "GD3399")]
 public static class ArenaDiagnostics
 {
     public static readonly DiagnosticDescriptor UnknownStrategy = new("GD3301", Severity.Error,

@@ -1,9 +1,10 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD2201", "GD2299")]
+
 namespace GraphDsl.Importers.Onnx;
 
 /// <summary>Diagnostics of the ONNX importer (GD22xx; the TFLite importer has GD21xx).</summary>
-[DiagnosticRange("GD2201", "GD2299")]
 public static class OnnxDiagnostics
 {
     public static readonly DiagnosticDescriptor CannotRead =

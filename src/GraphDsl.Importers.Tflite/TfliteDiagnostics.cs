@@ -1,10 +1,11 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD2101", "GD2199")]
+
 namespace GraphDsl.Importers.Tflite;
 
 /// <summary>Diagnostics of the TFLite importer and rewriter (GD21xx; GD2xxx is the importer range,
 /// and the TFLite front end takes the 2100 block).</summary>
-[DiagnosticRange("GD2101", "GD2199")]
 public static class TfliteDiagnostics
 {
     public static readonly DiagnosticDescriptor CannotReadFile =

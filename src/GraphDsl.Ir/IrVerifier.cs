@@ -1,5 +1,7 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD1101", "GD1199")]
+
 namespace GraphDsl.Ir;
 
 /// <summary>Checks the structural invariants every pass relies on and reports violations as
@@ -15,7 +17,6 @@ namespace GraphDsl.Ir;
 /// Locations come from <see cref="Origin"/>; nodes without one (built in code) get a
 /// <see cref="ModelLocation"/> naming the graph and operator index.
 /// </remarks>
-[DiagnosticRange("GD1101", "GD1199")]
 public static class IrVerifier
 {
     public static readonly DiagnosticDescriptor UndefinedTensor = new("GD1101", Severity.Error, "{0} refers to tensor '{1}', which graph '{2}' does not declare");

@@ -2,11 +2,12 @@ using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Syntax;
 
+[assembly: DiagnosticRange("GD0101", "GD0199")]
+
 namespace GraphDsl.Loading;
 
 /// <summary>Reads a model file into the IR, choosing the front end by file extension, and runs
 /// <see cref="IrVerifier"/> on what the front end built. Never throws on user input.</summary>
-[DiagnosticRange("GD0101", "GD0199")]
 public static class ModelLoader
 {
     public static readonly DiagnosticDescriptor FileNotFound = new("GD0101", Severity.Error, "cannot read '{0}': {1}");

@@ -1,10 +1,11 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD3501", "GD3599")]
+
 namespace GraphDsl.Lowering;
 
 /// <summary>Diagnostics of lowering (GD35xx): a plan that cannot be turned into files, or a source
 /// model that cannot be rewritten.</summary>
-[DiagnosticRange("GD3501", "GD3599")]
 public static class LoweringDiagnostics
 {
     public static readonly DiagnosticDescriptor MissingOrder = new("GD3501", Severity.Error,

@@ -7,7 +7,6 @@ namespace GraphDsl.Pipeline;
 /// place. The one overwrite rule of every command: an input is never overwritten, a directory is
 /// never a file, an existing file is replaced only with --force, and a file's extension names the
 /// format written into it.</summary>
-[DiagnosticRange("GD3020", "GD3029")]
 public sealed class OutputFiles
 {
     public static readonly DiagnosticDescriptor OutputIsInput = new("GD3020", Severity.Error,

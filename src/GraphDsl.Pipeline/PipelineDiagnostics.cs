@@ -1,11 +1,13 @@
 using GraphDsl.Ir.Diagnostics;
 
+// The pipeline (GD300x-GD301x), output files (GD302x, OutputFiles) and plugins (GD9xxx).
+[assembly: DiagnosticRange("GD3001", "GD3029")]
+[assembly: DiagnosticRange("GD9001", "GD9099")]
+
 namespace GraphDsl.Pipeline;
 
 /// <summary>Diagnostics of the pass manager: pipeline text and scheduling (GD3xxx) and plugin
 /// loading and plugin misbehaviour (GD9xxx).</summary>
-[DiagnosticRange("GD3001", "GD3019")]
-[DiagnosticRange("GD9001", "GD9099")]
 public static class PipelineDiagnostics
 {
     public static readonly DiagnosticDescriptor PipelineSyntax = new("GD3001", Severity.Error, "pipeline text: {0}");

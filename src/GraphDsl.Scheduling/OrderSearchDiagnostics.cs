@@ -1,10 +1,11 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD3201", "GD3299")]
+
 namespace GraphDsl.Scheduling;
 
 /// <summary>Diagnostics of order search, shared by the <c>order</c> pass and the
 /// <c>graphdsl order</c> command so both report the same IDs.</summary>
-[DiagnosticRange("GD3201", "GD3299")]
 public static class OrderSearchDiagnostics
 {
     public static readonly DiagnosticDescriptor CyclicGraph = new("GD3202", Severity.Error,

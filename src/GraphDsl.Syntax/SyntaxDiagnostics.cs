@@ -1,12 +1,13 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD0001", "GD0099")]
+[assembly: DiagnosticRange("GD1001", "GD1099")]
+
 namespace GraphDsl.Syntax;
 
 /// <summary>Diagnostics of the graph-language front end: <c>GD00xx</c> for text that does not
 /// follow the grammar, <c>GD10xx</c> for well-formed text with a wrong meaning (an unknown
 /// element type, a value that does not fit its type).</summary>
-[DiagnosticRange("GD0001", "GD0099")]
-[DiagnosticRange("GD1001", "GD1099")]
 public static class SyntaxDiagnostics
 {
     public static readonly DiagnosticDescriptor UnexpectedCharacter = new("GD0001", Severity.Error, "unexpected character {0}");

@@ -2,11 +2,12 @@ using System.Text.RegularExpressions;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD3601", "GD3699")]
+
 namespace GraphDsl.Tflm;
 
 /// <summary>Diagnostics of the TFLM compatibility check (GD36xx): warnings, since GraphDsl still
 /// plans and writes the model; it is TFLM that will refuse it on the device.</summary>
-[DiagnosticRange("GD3601", "GD3699")]
 public static class TflmCompatibilityDiagnostics
 {
     public static readonly DiagnosticDescriptor UnsupportedTypes = new("GD3601", Severity.Warning,

@@ -6,38 +6,45 @@ using Xunit;
 namespace GraphDsl.Pipeline.Tests;
 
 /// <summary>Every diagnostic GraphDsl declares, read from every GraphDsl assembly the build put next
-/// to the tests (the CLI's references and each built-in plugin's folder): each ID lies in its
-/// area's declared range, no ID is declared twice, and no two areas' ranges overlap.</summary>
+/// to the tests (the CLI, its references and each built-in plugin's folder): each ID lies in its
+/// assembly's declared range, no ID is declared twice, and no two assemblies' ranges overlap.</summary>
 public sealed class DiagnosticCatalogTests
 {
     [Fact]
     public void Every_id_is_unique_and_inside_its_areas_range()
     {
-        var tables = DiagnosticCatalog.Read(GraphDslAssemblies());
-        Assert.Empty(DiagnosticCatalog.Problems(tables));
+        var areas = DiagnosticCatalog.Read(GraphDslAssemblies());
+        Assert.Empty(DiagnosticCatalog.Problems(areas));
         // The scan reached every area, plugins and the CLI's references included.
-        var areas = tables.Select(t => t.Type.Name).ToHashSet();
-        foreach (var area in new[] { "SyntaxDiagnostics", "ModelLoader", "IrVerifier", "TfliteDiagnostics", "OnnxDiagnostics",
-                     "PipelineDiagnostics", "OutputFiles", "AnalysisDiagnostics", "TmmDiagnostics", "OrderSearchDiagnostics",
-                     "ArenaDiagnostics", "LoweringDiagnostics", "TflmCompatibilityDiagnostics" })
-            Assert.Contains(area, areas);
+        Assert.Equal(
+            ["GraphDsl.Analysis", "GraphDsl.ArenaPlanning", "GraphDsl.Importers.Onnx", "GraphDsl.Importers.Tflite", "GraphDsl.Ir",
+             "GraphDsl.Loading", "GraphDsl.Lowering", "GraphDsl.Passes.Tmm", "GraphDsl.Pipeline", "GraphDsl.Scheduling",
+             "GraphDsl.Syntax", "GraphDsl.Tflm"],
+            areas.Select(a => a.Assembly).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public void The_check_names_each_broken_rule()
     {
-        var tables = DiagnosticCatalog.Read([typeof(DiagnosticCatalogTests).Assembly]);
-        var problems = DiagnosticCatalog.Problems(tables);
+        static DiagnosticDescriptor D(string id) => new(id, Severity.Error, "m");
+        DiagnosticArea[] areas =
+        [
+            new("A", [(1040, 1049)], [("A.Inside", D("GD1042")), ("A.Outside", D("GD1050")), ("A.Malformed", D("GD12"))]),
+            new("B", [(1045, 1060)], [("B.Again", D("GD1042"))]),
+            new("C", [], [("C.NoRange", D("GD1070"))]),
+            new("D", [(1080, 1070)], []),
+        ];
         string[] expected =
         [
-            "GD1042 is declared twice: GraphDsl.Pipeline.Tests.BrokenTableA.Inside and GraphDsl.Pipeline.Tests.BrokenTableB.Again",
-            "GraphDsl.Pipeline.Tests.BrokenTableB.Again: GD1042 is outside GraphDsl.Pipeline.Tests.BrokenTableB's range GD1045-GD1060",
-            "GraphDsl.Pipeline.Tests.BrokenTableA.Outside: GD1050 is outside GraphDsl.Pipeline.Tests.BrokenTableA's range GD1040-GD1049",
-            "GraphDsl.Pipeline.Tests.BrokenTableA.Malformed: 'GD12' is not GD followed by four digits",
-            "GraphDsl.Pipeline.Tests.BrokenTableC declares diagnostics but no [DiagnosticRange]",
-            "GraphDsl.Pipeline.Tests.BrokenTableA (GD1040-GD1049) and GraphDsl.Pipeline.Tests.BrokenTableB (GD1045-GD1060) overlap",
+            "A.Outside: GD1050 is outside A's range GD1040-GD1049",
+            "A.Malformed: 'GD12' is not GD followed by four digits",
+            "GD1042 is declared twice: A.Inside and B.Again",
+            "B.Again: GD1042 is outside B's range GD1045-GD1060",
+            "C declares diagnostics but no [assembly: DiagnosticRange]",
+            "D: range 1080..1070 is malformed",
+            "A (GD1040-GD1049) and B (GD1045-GD1060) overlap",
         ];
-        Assert.Equal(expected.Order(StringComparer.Ordinal), problems.Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), DiagnosticCatalog.Problems(areas).Order(StringComparer.Ordinal));
     }
 
     /// <summary>GraphDsl's assemblies in the test folder and in every plugins/&lt;Name&gt;/ folder,
@@ -66,23 +73,4 @@ public sealed class DiagnosticCatalogTests
                 .Select(LoadFromAssemblyPath).FirstOrDefault();
         }
     }
-}
-
-[DiagnosticRange("GD1040", "GD1049")]
-internal static class BrokenTableA
-{
-    public static readonly DiagnosticDescriptor Inside = new("GD1042", Severity.Error, "inside");
-    public static readonly DiagnosticDescriptor Outside = new("GD1050", Severity.Error, "outside");
-    public static readonly DiagnosticDescriptor Malformed = new("GD12", Severity.Error, "malformed");
-}
-
-[DiagnosticRange("GD1045", "GD1060")]
-internal static class BrokenTableB
-{
-    public static readonly DiagnosticDescriptor Again = new("GD1042", Severity.Error, "declared twice");
-}
-
-internal static class BrokenTableC
-{
-    public static readonly DiagnosticDescriptor NoRange = new("GD1070", Severity.Error, "no range");
 }

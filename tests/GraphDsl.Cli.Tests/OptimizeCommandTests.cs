@@ -6,14 +6,8 @@ using Xunit;
 namespace GraphDsl.Cli.Tests;
 
 /// <summary><c>graphdsl optimize</c> run as a process, as users run it.</summary>
-public sealed class OptimizeCommandTests : IDisposable
+public sealed class OptimizeCommandTests : InTempDirectory
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("graphdsl-optimize-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private static ExternalProcess.Outcome Graphdsl(params string[] args) => GraphDslCli.Run(args);
 
     [SkippableFact]
@@ -103,7 +97,7 @@ public sealed class OptimizeCommandTests : IDisposable
         Assert.True(forced.ExitCode == 0, forced.ToString());
         Assert.NotEqual("keep", File.ReadAllText(P("out.gdsl")));
         Assert.Equal(original, File.ReadAllBytes(model));
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(Dir, "*.tmp"));
     }
 
     [SkippableFact]

@@ -5,8 +5,8 @@ using Xunit;
 
 namespace GraphDsl.Pipeline.Tests;
 
-/// <summary>Every diagnostic GraphDsl declares, read from every GraphDsl assembly the build put next
-/// to the tests (the CLI, its references and each built-in plugin's folder): each ID lies in its
+/// <summary>Every diagnostic GraphDsl declares, read from every GraphDsl assembly the CLI ships (its
+/// output folder and each built-in plugin's folder): each ID lies in its
 /// assembly's declared range, no ID is declared twice, and no two assemblies' ranges overlap.</summary>
 public sealed class DiagnosticCatalogTests
 {
@@ -47,18 +47,17 @@ public sealed class DiagnosticCatalogTests
         Assert.Equal(expected.Order(StringComparer.Ordinal), DiagnosticCatalog.Problems(areas).Order(StringComparer.Ordinal));
     }
 
-    /// <summary>GraphDsl's assemblies in the test folder and in every plugins/&lt;Name&gt;/ folder,
-    /// loaded so that an assembly the tests already reference (the IR, with DiagnosticDescriptor)
-    /// is the same one.</summary>
+    /// <summary>GraphDsl's assemblies as the CLI ships them: its output folder and every
+    /// plugins/&lt;Name&gt;/ folder in it, loaded so that an assembly the tests already reference (the
+    /// IR, with DiagnosticDescriptor) is the same one.</summary>
     private static IReadOnlyList<Assembly> GraphDslAssemblies()
     {
-        var folders = new[] { AppContext.BaseDirectory }
-            .Concat(Directory.GetDirectories(Path.Combine(AppContext.BaseDirectory, "plugins"))).ToArray();
+        var cli = Path.GetDirectoryName(TestKit.GraphDslCli.Dll)!;
+        var folders = new[] { cli }.Concat(Directory.GetDirectories(Path.Combine(cli, "plugins"))).ToArray();
         var context = new SharedFirstContext(folders);
-        // graphdsl.dll is the CLI.
+        // graphdsl.dll is the CLI itself.
         return folders.SelectMany(f => Directory.GetFiles(f, "*.dll")).Select(Path.GetFileNameWithoutExtension)
             .Where(name => name!.StartsWith("graphdsl", StringComparison.OrdinalIgnoreCase)).Distinct()
-            .Where(name => !name!.EndsWith(".Tests", StringComparison.Ordinal) && name != "GraphDsl.TestKit")
             .Select(name => context.LoadFromAssemblyName(new AssemblyName(name!))).ToList();
     }
 

@@ -62,6 +62,10 @@ public static class OptimizationSummaryText
         {
             sb.Append(CultureInfo.InvariantCulture,
                 $"tiling: {Plural(tiling.Regions.Count, "region")} in row bands ({string.Join(", ", tiling.Regions.Select(r => $"{Plural(r.Operators, "operator")} -> '{LiveTensor.ShortName(r.Output)}' in {r.Bands} bands"))}); MACs {tiling.MacsBefore:N0} -> {tiling.MacsAfter:N0} (+{100 * tiling.MacOverhead:F1}%, cap {100 * tiling.MaxMacOverhead:F0}%)\n");
+            // Liveness counts every tensor on its own; a band's SLICE view and the in-place
+            // CONCATENATION that joins the bands share bytes, which only the arena counts once.
+            if (s.Optimized.PeakBytes > s.Stored.PeakBytes)
+                sb.Append("  (peak live activations and largest single operator count each tensor separately; tiling's band slices and joins share bytes with their source and result, which the arena and TFLM rows count once)\n");
         }
         if (s.Optimized.TflmArenaBytes is { } arena && s.Optimized.TflmBreakdown is var (act, scr, persistent))
             sb.Append(CultureInfo.InvariantCulture,
@@ -69,7 +73,7 @@ public static class OptimizationSummaryText
         if (s.Tflm?.Note is { } note) sb.Append("TFLM: ").Append(note).Append('\n');
         if (s.Tflm?.Written.Estimate is { } estimate) sb.Append("TFLM figures are estimates: ").Append(estimate).Append('\n');
         if (!s.TflmRunsModel)
-            sb.Append("TFLM: no head or kTensorArenaSize figures: TensorFlow Lite Micro does not load ONNX models (convert to .tflite for them)\n");
+            sb.Append("TFLM: no head or arena figures: TensorFlow Lite Micro does not load ONNX models (convert to .tflite for them)\n");
         return sb.ToString();
     }
 

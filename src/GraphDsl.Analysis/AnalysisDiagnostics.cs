@@ -1,6 +1,8 @@
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD3050", "GD3059")]
+
 namespace GraphDsl.Analysis;
 
 /// <summary>Diagnostics of the shared analyses (GD305x). Each problem of an analysis has one ID,

@@ -72,8 +72,8 @@ public sealed record OptimizationSummary(
             },
             new MemoryFigures(optimizedPeak, ArenaBytes(optimized), ArenaAnnotation.TflmGreedyArenaBytes(optimized))
             {
-                TflmHeadBytes = tflm?.HeadBytes, TflmArenaBytes = tflm?.ArenaBytes,
-                TflmBreakdown = tflm is null ? null : (tflm.ActivationBytes, tflm.ScratchBytes, tflm.PersistentBytes),
+                TflmHeadBytes = tflm?.Written.HeadBytes, TflmArenaBytes = tflm?.Written.ArenaBytes,
+                TflmBreakdown = tflm?.Written is { } w ? (w.ActivationBytes, w.ScratchBytes, w.PersistentBytes) : null,
             },
             search?.ProvenOptimal,
             search?.SearchMs,

@@ -40,9 +40,7 @@ public static class ArenaAnnotations
     /// model's head and its parts, TFLM's own plan of the input, and what is written.</summary>
     public static TflmArenaSummary TflmSummary(TflmPlanCheck tflm)
     {
-        var p = tflm.Predicted;
-        return new TflmArenaSummary(p.HeadBytes, p.ActivationBytes, p.ScratchBytes, p.TailBytes, p.TotalBytes,
-            tflm.Stored.HeadBytes, tflm.Stored.TotalBytes,
+        return new TflmArenaSummary(tflm.Predicted.Figures, tflm.Stored.HeadBytes, tflm.Stored.TotalBytes,
             tflm.OfflinePlan switch
             {
                 TflmOfflinePlan.GraphDsl => "graphdsl",
@@ -50,9 +48,7 @@ public static class ArenaAnnotations
                 TflmOfflinePlan.TflmPlacement => "tflm-placement",
                 _ => TflmArenaSummary.NoOfflinePlan,
             },
-            tflm.Note,
-            p.EstimateSummary,
-            TflmCalibration.ShortCommit)
+            tflm.Note)
         {
             StoredParts = (tflm.Stored.ActivationBytes, tflm.Stored.ScratchBytes),
         };

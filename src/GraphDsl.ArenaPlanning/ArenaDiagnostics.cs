@@ -1,6 +1,8 @@
 using GraphDsl.Analysis;
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD3301", "GD3399")]
+
 namespace GraphDsl.ArenaPlanning;
 
 /// <summary>Diagnostics of arena planning (GD330x) and of the plan verifier (GD332x).</summary>

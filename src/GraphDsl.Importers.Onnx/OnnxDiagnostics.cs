@@ -1,5 +1,7 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD2201", "GD2299")]
+
 namespace GraphDsl.Importers.Onnx;
 
 /// <summary>Diagnostics of the ONNX importer (GD22xx; the TFLite importer has GD21xx).</summary>

@@ -1,5 +1,7 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD2101", "GD2199")]
+
 namespace GraphDsl.Importers.Tflite;
 
 /// <summary>Diagnostics of the TFLite importer and rewriter (GD21xx; GD2xxx is the importer range,

@@ -1,5 +1,7 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD1101", "GD1199")]
+
 namespace GraphDsl.Ir;
 
 /// <summary>Checks the structural invariants every pass relies on and reports violations as

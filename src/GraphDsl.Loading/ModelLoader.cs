@@ -2,6 +2,8 @@ using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Syntax;
 
+[assembly: DiagnosticRange("GD0101", "GD0199")]
+
 namespace GraphDsl.Loading;
 
 /// <summary>Reads a model file into the IR, choosing the front end by file extension, and runs

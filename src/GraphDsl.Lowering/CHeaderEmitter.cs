@@ -43,7 +43,7 @@ public static class CHeaderEmitter
             sb.Append(search.ProvenOptimal ? "; proven optimal, minimum peak over all orders " : "; not proven optimal, proven lower bound ")
               .Append(search.ProvenLowerBoundBytes).Append(" B");
         sb.Append("; largest single-operator footprint ").Append(MemoryProfile.LargestOperator(plan.Problem)).Append(" B. */\n");
-        var tflm = tflmRunsModel ? ArenaAnnotation.Tflm(graph) : null;
+        var tflm = tflmRunsModel ? ArenaAnnotation.Tflm(graph)?.Written : null;
         if (tflm is { ArenaBytes: { } total, PersistentBytes: { } tail })
         {
             // kTensorArenaSize: what TensorFlow Lite Micro itself needs for the written model

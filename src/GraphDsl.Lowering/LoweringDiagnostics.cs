@@ -1,5 +1,7 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD3501", "GD3599")]
+
 namespace GraphDsl.Lowering;
 
 /// <summary>Diagnostics of lowering (GD35xx): a plan that cannot be turned into files, or a source

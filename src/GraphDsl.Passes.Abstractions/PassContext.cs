@@ -10,33 +10,21 @@ namespace GraphDsl.Passes;
 /// they are visible in printed text and survive a print/parse round trip. Facts derived from the
 /// model (the activation view, liveness) come from <see cref="GetAnalysis{T}"/>, computed once per
 /// model instance for the whole pipeline.</remarks>
-public sealed class PassContext
+public sealed class PassContext(
+    PassOptions options,
+    DiagnosticBag diagnostics,
+    IArtifactSink artifacts,
+    IProgress<PassProgress> progress,
+    string? sourcePath,
+    CancellationToken cancellation)
 {
-    public PassContext(
-        PassOptions options,
-        DiagnosticBag diagnostics,
-        IArtifactSink artifacts,
-        IProgress<PassProgress> progress,
-        string? sourcePath,
-        CancellationToken cancellation)
-    {
-        Options = options;
-        Diagnostics = diagnostics;
-        Artifacts = artifacts;
-        Progress = progress;
-        _sourcePath = sourcePath;
-        Cancellation = cancellation;
-    }
+    public PassOptions Options { get; } = options;
 
-    private readonly string? _sourcePath;
+    public DiagnosticBag Diagnostics { get; } = diagnostics;
 
-    public PassOptions Options { get; }
+    public IArtifactSink Artifacts { get; } = artifacts;
 
-    public DiagnosticBag Diagnostics { get; }
-
-    public IArtifactSink Artifacts { get; }
-
-    public IProgress<PassProgress> Progress { get; }
+    public IProgress<PassProgress> Progress { get; } = progress;
 
     /// <summary>The file the model was read from, with its bytes; null for models built in memory.</summary>
     public ModelSource? Source { get; init; }
@@ -46,10 +34,10 @@ public sealed class PassContext
     public AnalysisCache Analyses { get; init; } = new();
 
     /// <summary>The path of the model file, for diagnostics' locations only; null when unknown.</summary>
-    public string? SourcePath => Source?.Path ?? _sourcePath;
+    public string? SourcePath => Source?.Path ?? sourcePath;
 
     /// <summary>Fires on Ctrl+C or when the pass exceeds its time budget; long passes poll it.</summary>
-    public CancellationToken Cancellation { get; }
+    public CancellationToken Cancellation { get; } = cancellation;
 
     /// <summary>The analysis <typeparamref name="T"/> of <paramref name="model"/> (the model the
     /// pass was given), computed once per model instance; null when it cannot be computed, in which

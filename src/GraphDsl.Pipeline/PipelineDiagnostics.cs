@@ -1,5 +1,9 @@
 using GraphDsl.Ir.Diagnostics;
 
+// The pipeline (GD300x-GD301x), output files (GD302x, OutputFiles) and plugins (GD9xxx).
+[assembly: DiagnosticRange("GD3001", "GD3029")]
+[assembly: DiagnosticRange("GD9001", "GD9099")]
+
 namespace GraphDsl.Pipeline;
 
 /// <summary>Diagnostics of the pass manager: pipeline text and scheduling (GD3xxx) and plugin

@@ -27,11 +27,11 @@ public sealed record ArenaPlanReport(string Model, ArenaPlanSummary Plan, bool V
             $"  liveness peak {N(p.PeakBytes)} B, in-place-adjusted peak {N(p.AdjustedPeakBytes)} B, fragmentation {ArenaPlanSummary.FragmentationOf(p.ArenaBytes, p.AdjustedPeakBytes).ToString("P1", c)}",
             $"  TFLite Micro greedy arena {N(p.TflmGreedyArenaBytes)} B (tensors alone); verify: {(Verified ? "ok" : "FAILED")}",
             Tflm is { } tflm
-                ? $"  TFLite Micro head (planned section): {N(tflm.StoredHeadBytes)} B with its own plan, {N(tflm.HeadBytes)} B with this plan (offline plan: {tflm.OfflinePlan})"
+                ? $"  TFLite Micro head (planned section): {N(tflm.StoredHeadBytes)} B with its own plan, {N(tflm.Written.HeadBytes)} B with this plan (offline plan: {tflm.OfflinePlan})"
                 : TflmRunsModel ? "  TFLite Micro head: not predicted for this model"
                 : "  TFLite Micro head: not shown: TensorFlow Lite Micro does not load ONNX models",
         };
-        if (Tflm is { } t)
+        if (Tflm?.Written is { } t)
         {
             lines.Add($"  TFLite Micro arena (kTensorArenaSize): {(t.ArenaBytes is { } total ? N(total) : "?")} B with this plan = head {N(t.HeadBytes)} (activations {N(t.ActivationBytes)} + scratch {N(t.ScratchBytes)}) + persistent {(t.PersistentBytes is { } tail ? N(tail) : "?")} (64-bit host layout); TFLM {t.Commit}"
                 + (t.Estimate is { } e ? $"; estimate: {e}" : ""));
@@ -56,16 +56,16 @@ public sealed record ArenaPlanReport(string Model, ArenaPlanSummary Plan, bool V
             ["adjusted_peak_bytes"] = p.AdjustedPeakBytes,
             ["tflm_greedy_arena_bytes"] = p.TflmGreedyArenaBytes,
             // TFLM's head for the model as planned (offline plan as it would be written) and TFLM's own plan.
-            ["tflm_head_bytes"] = Tflm?.HeadBytes,
-            ["tflm_arena_bytes"] = Tflm?.ArenaBytes,
-            ["tflm_breakdown"] = Tflm is { } t ? new Dictionary<string, long?>
+            ["tflm_head_bytes"] = Tflm?.Written.HeadBytes,
+            ["tflm_arena_bytes"] = Tflm?.Written.ArenaBytes,
+            ["tflm_breakdown"] = Tflm?.Written is { } t ? new Dictionary<string, long?>
             {
                 ["activation_bytes"] = t.ActivationBytes, ["scratch_bytes"] = t.ScratchBytes, ["persistent_bytes"] = t.PersistentBytes,
             } : null,
             ["tflm_stored_head_bytes"] = Tflm?.StoredHeadBytes,
             ["tflm_stored_arena_bytes"] = Tflm?.StoredArenaBytes,
-            ["tflm_estimate"] = Tflm?.Estimate,
-            ["tflm_commit"] = Tflm?.Commit,
+            ["tflm_estimate"] = Tflm?.Written.Estimate,
+            ["tflm_commit"] = Tflm?.Written.Commit,
             ["tflm_runs_model"] = TflmRunsModel,
             ["strategy"] = p.Strategy,
             ["proven_minimal"] = p.ProvenMinimal,

@@ -36,7 +36,7 @@ public static class OptimizationSummaryJson
         {
             optimized["tflm_offline_plan"] = t.OfflinePlan;
             optimized["tflm_note"] = t.Note;
-            optimized["tflm_estimate"] = t.Estimate;
+            optimized["tflm_estimate"] = t.Written.Estimate;
         }
         if (s.Tiling is { } tiling)
         {
@@ -57,7 +57,7 @@ public static class OptimizationSummaryJson
         var json = new JsonObject
         {
             ["model"] = s.Model,
-            ["tflm_commit"] = s.Tflm?.Commit,
+            ["tflm_commit"] = s.Tflm?.Written.Commit,
             ["tflm_runs_model"] = s.TflmRunsModel,
             ["operators"] = s.Operators,
             ["activation_tensors"] = s.ActivationTensors,

@@ -69,9 +69,9 @@ public static class OptimizationSummaryText
         }
         if (s.Optimized.TflmArenaBytes is { } arena && s.Optimized.TflmBreakdown is var (act, scr, persistent))
             sb.Append(CultureInfo.InvariantCulture,
-                $"kTensorArenaSize {arena:N0} B for the written model (TFLM {s.Tflm?.Commit}): head {s.Optimized.TflmHeadBytes:N0} = activations {act:N0} + scratch {scr:N0}, persistent {persistent:N0} (64-bit host layout)\n");
+                $"kTensorArenaSize {arena:N0} B for the written model (TFLM {s.Tflm?.Written.Commit}): head {s.Optimized.TflmHeadBytes:N0} = activations {act:N0} + scratch {scr:N0}, persistent {persistent:N0} (64-bit host layout)\n");
         if (s.Tflm?.Note is { } note) sb.Append("TFLM: ").Append(note).Append('\n');
-        if (s.Tflm?.Estimate is { } estimate) sb.Append("TFLM figures are estimates: ").Append(estimate).Append('\n');
+        if (s.Tflm?.Written.Estimate is { } estimate) sb.Append("TFLM figures are estimates: ").Append(estimate).Append('\n');
         if (!s.TflmRunsModel)
             sb.Append("TFLM: no head or arena figures: TensorFlow Lite Micro does not load ONNX models (convert to .tflite for them)\n");
         return sb.ToString();

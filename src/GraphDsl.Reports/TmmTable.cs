@@ -19,13 +19,13 @@ public sealed record TmmTable(IReadOnlyList<TmmRow> Rows, long PeakBytes, int Pe
     public static TmmTable? FromModel(Model model)
     {
         var graph = model.Main;
-        if (MemoryAnnotation.ReadSummary(graph) is not { } summary) return null;
+        if (TmmAnnotation.ReadSummary(graph) is not { } summary) return null;
         var rows = new List<TmmRow>();
         var order = ExecutionOrder.Current(graph);
         for (int step = 0; step < order.Length; step++)
         {
             var op = graph.Operators[order[step]];
-            if (MemoryAnnotation.Read(op) is not { } memory) return null;
+            if (TmmAnnotation.Read(op) is not { } memory) return null;
             rows.Add(new TmmRow(step, order[step], op.DisplayName, op.DisplayType,
                 memory.InputBytes, memory.OutputBytes, memory.OtherBytes, memory.TotalBytes));
         }

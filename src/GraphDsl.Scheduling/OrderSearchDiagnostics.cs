@@ -1,5 +1,7 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD3201", "GD3299")]
+
 namespace GraphDsl.Scheduling;
 
 /// <summary>Diagnostics of order search, shared by the <c>order</c> pass and the

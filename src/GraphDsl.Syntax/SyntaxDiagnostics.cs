@@ -1,5 +1,8 @@
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD0001", "GD0099")]
+[assembly: DiagnosticRange("GD1001", "GD1099")]
+
 namespace GraphDsl.Syntax;
 
 /// <summary>Diagnostics of the graph-language front end: <c>GD00xx</c> for text that does not

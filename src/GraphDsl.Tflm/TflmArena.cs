@@ -1,3 +1,4 @@
+using GraphDsl.Analysis.Annotations;
 using GraphDsl.Analysis;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
@@ -87,6 +88,9 @@ public sealed record TflmArena(
     /// <summary><c>arena_used_bytes()</c>: head plus tail, the least <c>kTensorArenaSize</c> that
     /// works (plus up to 15 bytes when the arena array itself is not 16-byte aligned).</summary>
     public long? TotalBytes => TailBytes is { } tail ? HeadBytes + tail : null;
+
+    /// <summary>These figures as the passes record them (<c>tflm_*</c> of <c>@tmm</c> and <c>@arena_plan</c>).</summary>
+    public TflmArenaFigures Figures => new(HeadBytes, ActivationBytes, ScratchBytes, TailBytes, TotalBytes, EstimateSummary, TflmCalibration.ShortCommit);
 
     /// <summary>True when no operator's kernel had to be guessed.</summary>
     public bool IsExact => Estimates.Count == 0;

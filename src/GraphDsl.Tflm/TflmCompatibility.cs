@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 
+[assembly: DiagnosticRange("GD3601", "GD3699")]
+
 namespace GraphDsl.Tflm;
 
 /// <summary>Diagnostics of the TFLM compatibility check (GD36xx): warnings, since GraphDsl still

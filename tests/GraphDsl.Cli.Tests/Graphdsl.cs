@@ -12,17 +12,3 @@ internal static class Graphdsl
     /// <summary>Full path of one case of ../shared/cases; skips loudly when absent.</summary>
     public static string Case(string fileName) => CaseModels.PathOf(fileName);
 }
-
-/// <summary>A fresh working directory per test, removed afterwards: commands write only there.</summary>
-public abstract class InTempDirectory : IDisposable
-{
-    protected string Dir { get; } = Directory.CreateTempSubdirectory("graphdsl-cli-").FullName;
-
-    protected string P(string name) => Path.Combine(Dir, name);
-
-    public void Dispose()
-    {
-        Directory.Delete(Dir, recursive: true);
-        GC.SuppressFinalize(this);
-    }
-}

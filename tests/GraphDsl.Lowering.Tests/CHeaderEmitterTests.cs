@@ -6,12 +6,9 @@ using Xunit;
 
 namespace GraphDsl.Lowering.Tests;
 
-public sealed class CHeaderEmitterTests : IDisposable
+public sealed class CHeaderEmitterTests : InTempDirectory
 {
     private static readonly int[] Order = [0, 4, 2, 3, 1, 5, 6];
-    private readonly string _dir = Directory.CreateTempSubdirectory("graphdsl-header-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static (Graph Graph, LoweringPlan Plan) Planned()
     {
@@ -30,7 +27,7 @@ public sealed class CHeaderEmitterTests : IDisposable
         var cc = ExternalProcess.Find("cc");
         Skip.If(cc is null, "NO C COMPILER (cc) ON PATH: header compile test skipped.");
         var (graph, plan) = Planned();
-        File.WriteAllText(Path.Combine(_dir, "model.h"), CHeaderEmitter.Emit(plan, "inception cell"));
+        File.WriteAllText(P("model.h"), CHeaderEmitter.Emit(plan, "inception cell"));
 
         // Expected values come from the test's own plan (PlannedGraphs), not from the emitter.
         long arena = graph.Tensors.Where(t => t.IsActivation).Max(t => OffsetOf(graph, t.Name) + t.ByteSize!.Value);
@@ -45,8 +42,8 @@ public sealed class CHeaderEmitterTests : IDisposable
             "typedef char b2a_size_ok[(INCEPTION_CELL_T4_B2A_SIZE == 8192u) ? 1 : -1];",
             $"typedef char ops_ok[(INCEPTION_CELL_OPERATOR_COUNT == {Order.Length}u) ? 1 : -1];",
             "");
-        File.WriteAllText(Path.Combine(_dir, "check.c"), check);
-        var compiled = ExternalProcess.Run(cc!, ["-std=c99", "-Wall", "-Werror", "-c", "check.c", "-o", "check.o"], workingDirectory: _dir);
+        File.WriteAllText(P("check.c"), check);
+        var compiled = ExternalProcess.Run(cc!, ["-std=c99", "-Wall", "-Werror", "-c", "check.c", "-o", "check.o"], workingDirectory: Dir);
         Assert.True(compiled.ExitCode == 0, compiled.ToString());
     }
 
@@ -56,8 +53,8 @@ public sealed class CHeaderEmitterTests : IDisposable
         var cc = ExternalProcess.Find("cc");
         Skip.If(cc is null, "NO C COMPILER (cc) ON PATH: header run test skipped.");
         var (graph, plan) = Planned();
-        File.WriteAllText(Path.Combine(_dir, "model.h"), CHeaderEmitter.Emit(plan, "inception cell"));
-        File.WriteAllText(Path.Combine(_dir, "main.c"), """
+        File.WriteAllText(P("model.h"), CHeaderEmitter.Emit(plan, "inception cell"));
+        File.WriteAllText(P("main.c"), """
             #include <stdio.h>
             #include "model.h"
             static const uint16_t schedule[] = INCEPTION_CELL_SCHEDULE_INIT;
@@ -73,8 +70,8 @@ public sealed class CHeaderEmitterTests : IDisposable
                 return 0;
             }
             """);
-        var exe = Path.Combine(_dir, "main");
-        var compiled = ExternalProcess.Run(cc!, ["-std=c99", "-Wall", "-Werror", "main.c", "-o", exe], workingDirectory: _dir);
+        var exe = P("main");
+        var compiled = ExternalProcess.Run(cc!, ["-std=c99", "-Wall", "-Werror", "main.c", "-o", exe], workingDirectory: Dir);
         Assert.True(compiled.ExitCode == 0, compiled.ToString());
         var ran = ExternalProcess.Run(exe, []);
         Assert.Equal(0, ran.ExitCode);

@@ -13,14 +13,8 @@ namespace GraphDsl.Lowering.Tests;
 /// Every command runs as a process, as users run it.</summary>
 /// <remarks>Expected bytes are computed in the test from shapes and element sizes (f32 = 4 B,
 /// i8 = 1 B) and TFLM's lifetime rules, never read back from GraphDsl.</remarks>
-public sealed class StructureCaseTests : IDisposable
+public sealed class StructureCaseTests : InTempDirectory
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("graphdsl-structures-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     // TFLite TensorType values (schema.fbs).
     private const sbyte Float32 = 0, StringType = 5, Int8 = 9, Resource = 13, Int4 = 17;
 

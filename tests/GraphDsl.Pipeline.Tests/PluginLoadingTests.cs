@@ -24,7 +24,7 @@ public sealed class PluginLoadingTests : IDisposable
         Assert.Empty(bag);
         var tmm = catalog.Find("tmm");
         Assert.NotNull(tmm);
-        Assert.Equal(Path.Combine(BuiltIn, "GraphDsl.Passes.MemoryReport"), tmm.Source);
+        Assert.Equal(Path.Combine(BuiltIn, "GraphDsl.Passes.Tmm"), tmm.Source);
         // One folder per plugin project, each with only its own assembly (no contract copies).
         var folders = Directory.GetDirectories(BuiltIn).Select(Path.GetFileName).ToList();
         var projects = Directory.GetDirectories(Path.Combine(TestKit.RepositoryPaths.Root, "plugins"))
@@ -104,9 +104,9 @@ public sealed class PluginLoadingTests : IDisposable
     [Fact]
     public void The_same_pass_name_in_two_folders_names_both()
     {
-        var copy = Path.Combine(_scratch, "GraphDsl.Passes.MemoryReport");
+        var copy = Path.Combine(_scratch, "GraphDsl.Passes.Tmm");
         Directory.CreateDirectory(copy);
-        foreach (var f in Directory.GetFiles(Path.Combine(BuiltIn, "GraphDsl.Passes.MemoryReport")))
+        foreach (var f in Directory.GetFiles(Path.Combine(BuiltIn, "GraphDsl.Passes.Tmm")))
             File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
         var catalog = new PassCatalog();
         var bag = new DiagnosticBag();
@@ -114,7 +114,7 @@ public sealed class PluginLoadingTests : IDisposable
         PluginFolderLoader.LoadDirectory(_scratch, catalog, bag);
         var d = Assert.Single(bag);
         Assert.Equal("GD9008", d.Id);
-        Assert.Equal($"pass name 'tmm' is defined twice: in '{Path.Combine(BuiltIn, "GraphDsl.Passes.MemoryReport")}' and in '{copy}'", d.Message);
+        Assert.Equal($"pass name 'tmm' is defined twice: in '{Path.Combine(BuiltIn, "GraphDsl.Passes.Tmm")}' and in '{copy}'", d.Message);
     }
 
     [Theory]

@@ -10,12 +10,8 @@ public sealed class ConsoleCollection;
 
 /// <summary><c>graphdsl check</c> and <c>graphdsl print</c> through <see cref="Program.Main"/>.</summary>
 [Collection("Console")]
-public class CliTests : IDisposable
+public class CliTests : InTempDirectory
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("graphdsl-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static (int Exit, string Out, string Err) Run(params string[] args)
     {
         var (oldOut, oldErr) = (Console.Out, Console.Error);
@@ -42,7 +38,7 @@ public class CliTests : IDisposable
     [Fact]
     public void Check_fails_with_the_error_line_and_a_caret()
     {
-        var path = Path.Combine(_dir, "bad.gdsl");
+        var path = P("bad.gdsl");
         File.WriteAllText(path, "graph g(x) -> (x) {\n  tensor x: q8[1]\n}\n");
         var (exit, output, error) = Run("check", path);
         Assert.Equal(1, exit);
@@ -56,15 +52,15 @@ public class CliTests : IDisposable
     [Fact]
     public void Check_reports_a_missing_file_and_an_unknown_extension()
     {
-        var (exit, _, error) = Run("check", Path.Combine(_dir, "none.gdsl"));
+        var (exit, _, error) = Run("check", P("none.gdsl"));
         Assert.Equal(1, exit);
         Assert.Contains("error GD0101", error);
-        var other = Path.Combine(_dir, "model.xyz");
+        var other = P("model.xyz");
         File.WriteAllText(other, "");
         (exit, _, error) = Run("check", other);
         Assert.Equal(1, exit);
         Assert.Contains($"{other}: error GD0102", error);
-        (exit, _, error) = Run("check", _dir);
+        (exit, _, error) = Run("check", Dir);
         Assert.Equal(1, exit);
         Assert.Contains("directory", error);
     }
@@ -72,17 +68,17 @@ public class CliTests : IDisposable
     [Fact]
     public void Print_writes_canonical_text_to_stdout_and_to_a_file()
     {
-        var source = Path.Combine(_dir, "m.gdsl");
+        var source = P("m.gdsl");
         File.WriteAllText(source, "graph g(x: i8[2]) -> (y) { y: i8[2] = RELU(x) {mode=fast}; }");
         var expected = "graph g(x) -> (y) {\n  tensor x: i8[2]\n  tensor y: i8[2]\n\n  y = RELU(x) {mode=\"fast\"}\n}\n";
         var (exit, output, _) = Run("print", source);
         Assert.Equal(0, exit);
         Assert.Equal(expected, output);
-        var target = Path.Combine(_dir, "out.gdsl");
+        var target = P("out.gdsl");
         (exit, _, _) = Run("print", source, "-o", target);
         Assert.Equal(0, exit);
         Assert.Equal(expected, File.ReadAllText(target));
-        Assert.Equal(["m.gdsl", "out.gdsl"], Directory.GetFiles(_dir).Select(Path.GetFileName).Order());
+        Assert.Equal(["m.gdsl", "out.gdsl"], Directory.GetFiles(Dir).Select(Path.GetFileName).Order());
     }
 
     [Fact]
@@ -109,7 +105,7 @@ public class CliTests : IDisposable
     [Fact]
     public void Print_refuses_to_overwrite_its_input()
     {
-        var source = Path.Combine(_dir, "m.gdsl");
+        var source = P("m.gdsl");
         const string text = "graph g() -> () {}";
         File.WriteAllText(source, text);
         var (exit, _, error) = Run("print", source, "--output", source);

@@ -5,27 +5,23 @@ using Xunit.Sdk;
 namespace GraphDsl.Syntax.Tests;
 
 /// <summary>The snapshot helper fails readably and writes the received file.</summary>
-public class SnapshotTests : IDisposable
+public class SnapshotTests : InTempDirectory
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("graphdsl-snap-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Mismatch_writes_received_and_shows_a_diff_of_the_changed_line()
     {
-        var verified = Path.Combine(_dir, "case.verified.gdsl");
+        var verified = P("case.verified.gdsl");
         File.WriteAllText(verified, "a\nb\nc\nd\n");
         var e = Assert.ThrowsAny<XunitException>(() => Snapshot.Verify("a\nb\nX\nd\n", verified));
         Assert.Contains("-c\n+X\n", e.Message);
         Assert.Contains("@@ line 1 @@", e.Message);
-        Assert.Equal("a\nb\nX\nd\n", File.ReadAllText(Path.Combine(_dir, "case.received.gdsl")));
+        Assert.Equal("a\nb\nX\nd\n", File.ReadAllText(P("case.received.gdsl")));
     }
 
     [Fact]
     public void Missing_verified_file_fails_and_match_removes_a_stale_received_file()
     {
-        var verified = Path.Combine(_dir, "new.verified.gdsl");
+        var verified = P("new.verified.gdsl");
         Assert.ThrowsAny<XunitException>(() => Snapshot.Verify("x\n", verified));
         var received = Snapshot.ReceivedPathFor(verified);
         Assert.True(File.Exists(received));

@@ -16,15 +16,28 @@ internal static class AnnotationRecord
 
     /// <summary>The TFLM arena figures <c>@tmm</c> and <c>@arena_plan</c> both carry, in bytes and in
     /// this order: <c>tflm_head_bytes, tflm_activation_bytes, tflm_scratch_bytes</c>, then
-    /// <c>tflm_persistent_bytes</c> and <c>tflm_arena_bytes</c> when the tail is modelled.</summary>
-    public static void AddTflmArena(List<(string, AttributeValue)> fields, long head, long activations, long scratch, long? persistent, long? arena)
+    /// <c>tflm_persistent_bytes</c> and <c>tflm_arena_bytes</c> when the tail is modelled, then the
+    /// record's own <paramref name="extra"/> fields, then <c>tflm_estimate</c> (when not exact) and
+    /// <c>tflm_commit</c>. <see cref="ReadTflmArena"/> reads them back.</summary>
+    public static void AddTflmArena(List<(string, AttributeValue)> fields, TflmArenaFigures figures,
+        IEnumerable<(string, AttributeValue)>? extra = null)
     {
-        fields.Add(("tflm_head_bytes", head));
-        fields.Add(("tflm_activation_bytes", activations));
-        fields.Add(("tflm_scratch_bytes", scratch));
-        if (persistent is { } tail) fields.Add(("tflm_persistent_bytes", tail));
-        if (arena is { } total) fields.Add(("tflm_arena_bytes", total));
+        fields.Add(("tflm_head_bytes", figures.HeadBytes));
+        fields.Add(("tflm_activation_bytes", figures.ActivationBytes));
+        fields.Add(("tflm_scratch_bytes", figures.ScratchBytes));
+        if (figures.PersistentBytes is { } tail) fields.Add(("tflm_persistent_bytes", tail));
+        if (figures.ArenaBytes is { } total) fields.Add(("tflm_arena_bytes", total));
+        if (extra is not null) fields.AddRange(extra);
+        if (figures.Estimate is { } estimate) fields.Add(("tflm_estimate", estimate));
+        fields.Add(("tflm_commit", figures.Commit));
     }
+
+    /// <summary>The figures <see cref="AddTflmArena"/> wrote, or null without <c>tflm_head_bytes</c>.</summary>
+    public static TflmArenaFigures? ReadTflmArena(AttributeMap f) =>
+        Int(f, "tflm_head_bytes") is { } head
+            ? new TflmArenaFigures(head, Int(f, "tflm_activation_bytes") ?? head, Int(f, "tflm_scratch_bytes") ?? 0,
+                Int(f, "tflm_persistent_bytes"), Int(f, "tflm_arena_bytes"), Text(f, "tflm_estimate"), Text(f, "tflm_commit") ?? "")
+            : null;
 
     public static string? Text(AttributeMap fields, string key) => (fields[key] as AttributeValue.Str)?.Value;
 

@@ -31,21 +31,14 @@ public sealed record ArenaPlanSummary(long ArenaBytes, long PeakBytes, long Adju
 /// <param name="Reuse">The setting as the <c>reuse=</c> option spells it (<c>none</c>, <c>views</c>, ..., <c>all</c>).</param>
 public sealed record ReuseSaving(string Reuse, long ArenaBytes, long AdjustedPeakBytes, long SavedBytes);
 
-/// <summary>What TensorFlow Lite Micro will need for the written model (GraphDsl.Tflm's model of
-/// its arena, fields <c>tflm_*</c> of <c>@arena_plan</c>), all in bytes.</summary>
-/// <param name="HeadBytes">Planned section (<c>GetNonPersistentUsedBytes()</c>).</param>
-/// <param name="ActivationBytes">End of the highest tensor in that plan.</param>
-/// <param name="ScratchBytes">What kernel scratch buffers add above the tensors.</param>
-/// <param name="PersistentBytes">Persistent section (<c>GetPersistentUsedBytes()</c>), null when not modelled.</param>
-/// <param name="ArenaBytes">Head plus tail: <c>arena_used_bytes()</c>, the least <c>kTensorArenaSize</c>; null when the tail is not modelled.</param>
+/// <summary>What TensorFlow Lite Micro will need for the written model and what it needed for the
+/// input (GraphDsl.Tflm's model of its arena, fields <c>tflm_*</c> of <c>@arena_plan</c>), all in bytes.</summary>
+/// <param name="Written">TFLM's arena for the model as it will be written (chosen order and offline plan).</param>
 /// <param name="StoredHeadBytes">TFLM's own plan of the input model (stored order, its own offline plan if any).</param>
 /// <param name="StoredArenaBytes">The input's head plus tail, when the tail is modelled.</param>
 /// <param name="OfflinePlan"><c>graphdsl</c>, <c>graphdsl+scratch</c>, <c>tflm-placement</c> or <c>none</c>.</param>
 /// <param name="Note">Why GraphDsl's placement is not what gets written, when it is not.</param>
-/// <param name="Estimate">Operators whose kernels are not modelled (the figures are estimates), or null.</param>
-/// <param name="Commit">The TFLM commit the model reproduces (short).</param>
-public sealed record TflmArenaSummary(long HeadBytes, long ActivationBytes, long ScratchBytes, long? PersistentBytes,
-    long? ArenaBytes, long StoredHeadBytes, long? StoredArenaBytes, string OfflinePlan, string? Note, string? Estimate, string Commit)
+public sealed record TflmArenaSummary(TflmArenaFigures Written, long StoredHeadBytes, long? StoredArenaBytes, string OfflinePlan, string? Note)
 {
     /// <summary>Activations and scratch of TFLM's own plan of the input (the stored head's parts).</summary>
     public (long Activations, long Scratch)? StoredParts { get; init; }
@@ -90,18 +83,16 @@ public static class ArenaAnnotation
         };
         if (summary.Tflm is { } t)
         {
-            AddTflmArena(fields, t.HeadBytes, t.ActivationBytes, t.ScratchBytes, t.PersistentBytes, t.ArenaBytes);
-            fields.Add(("tflm_stored_head_bytes", t.StoredHeadBytes));
-            if (t.StoredArenaBytes is { } storedTotal) fields.Add(("tflm_stored_arena_bytes", storedTotal));
+            var stored = new List<(string, AttributeValue)> { ("tflm_stored_head_bytes", t.StoredHeadBytes) };
+            if (t.StoredArenaBytes is { } storedTotal) stored.Add(("tflm_stored_arena_bytes", storedTotal));
             if (t.StoredParts is var (storedActivations, storedScratch))
             {
-                fields.Add(("tflm_stored_activation_bytes", storedActivations));
-                fields.Add(("tflm_stored_scratch_bytes", storedScratch));
+                stored.Add(("tflm_stored_activation_bytes", storedActivations));
+                stored.Add(("tflm_stored_scratch_bytes", storedScratch));
             }
-            fields.Add(("tflm_offline_plan", t.OfflinePlan));
-            if (t.Note is { } note) fields.Add(("tflm_note", note));
-            if (t.Estimate is { } estimate) fields.Add(("tflm_estimate", estimate));
-            fields.Add(("tflm_commit", t.Commit));
+            stored.Add(("tflm_offline_plan", t.OfflinePlan));
+            if (t.Note is { } note) stored.Add(("tflm_note", note));
+            AddTflmArena(fields, t.Written, stored);
         }
         if (summary.ReuseSavings is { } savings)
         {
@@ -161,17 +152,14 @@ public static class ArenaAnnotation
         Fields(graph.Annotations, WellKnownAnnotations.ArenaPlan) is { } f ? Int(f, "tflm_greedy_arena_bytes") : null;
 
     /// <summary>TFLM's figures recorded with the plan (<c>tflm_*</c> fields), when present.</summary>
-    public static TflmArenaSummary? Tflm(Graph graph)
-    {
-        if (Fields(graph.Annotations, WellKnownAnnotations.ArenaPlan) is not { } f || Int(f, "tflm_head_bytes") is not { } head) return null;
-        return new TflmArenaSummary(head, Int(f, "tflm_activation_bytes") ?? head, Int(f, "tflm_scratch_bytes") ?? 0,
-            Int(f, "tflm_persistent_bytes"), Int(f, "tflm_arena_bytes"), Int(f, "tflm_stored_head_bytes") ?? head,
-            Int(f, "tflm_stored_arena_bytes"), Text(f, "tflm_offline_plan") ?? "graphdsl", Text(f, "tflm_note"),
-            Text(f, "tflm_estimate"), Text(f, "tflm_commit") ?? "")
-        {
-            StoredParts = Int(f, "tflm_stored_activation_bytes") is { } a && Int(f, "tflm_stored_scratch_bytes") is { } s ? (a, s) : null,
-        };
-    }
+    public static TflmArenaSummary? Tflm(Graph graph) =>
+        Fields(graph.Annotations, WellKnownAnnotations.ArenaPlan) is { } f && ReadTflmArena(f) is { } written
+            ? new TflmArenaSummary(written, Int(f, "tflm_stored_head_bytes") ?? written.HeadBytes, Int(f, "tflm_stored_arena_bytes"),
+                Text(f, "tflm_offline_plan") ?? "graphdsl", Text(f, "tflm_note"))
+            {
+                StoredParts = Int(f, "tflm_stored_activation_bytes") is { } a && Int(f, "tflm_stored_scratch_bytes") is { } s ? (a, s) : null,
+            }
+            : null;
 
     /// <summary>The tensor's <c>@arena</c>; either field null when missing or malformed.</summary>
     public static (long? Offset, long? Size)? ReadPlace(Tensor tensor) =>

@@ -63,7 +63,7 @@ public static class HtmlReport
         if (summary.Stored.TflmGreedyArenaBytes is { } greedy && summary.Stored.TflmHeadBytes is null) Row(sb, "arena vs TFLM greedy planner", greedy, summary.Optimized.ArenaBytes);
         // TFLM's planned section with its own plan (before) and with the written offline plan (after).
         if (summary.Stored.TflmHeadBytes is { } headBefore && summary.Optimized.TflmHeadBytes is { } headAfter)
-            Row(sb, $"TFLM head (planned section, TFLM {summary.Tflm?.Commit})", headBefore, headAfter);
+            Row(sb, $"TFLM head (planned section, TFLM {summary.Tflm?.Written.Commit})", headBefore, headAfter);
         // The whole arena TFLM needs: kTensorArenaSize, head plus persistent section.
         if (summary.Stored.TflmArenaBytes is { } arenaBefore && summary.Optimized.TflmArenaBytes is { } arenaAfter)
         {
@@ -72,7 +72,7 @@ public static class HtmlReport
                 Row(sb, "of which TFLM persistent section (tail)", tailBefore, tailAfter);
         }
         sb.Append("</table>\n");
-        if (summary.Tflm?.Estimate is { } estimate)
+        if (summary.Tflm?.Written.Estimate is { } estimate)
             sb.Append("<p class=\"legend\">TFLM figures are estimates: ").Append(Esc(estimate)).Append("</p>\n");
 
         if (summary.Tiling is { } tiling)

@@ -1,6 +1,6 @@
 using GraphDsl.Ir;
 
-namespace GraphDsl.Passes.MemoryReport;
+namespace GraphDsl.Passes.Tmm;
 
 /// <summary>Which tensors count as activations. <c>tflm</c>: what TensorFlow Lite Micro puts in its
 /// arena (every tensor without constant data that is not a variable). <c>persistent-dequantize</c>:

@@ -1,17 +1,12 @@
+using GraphDsl.TestKit;
 using GraphDsl.Pipeline;
 using GraphDsl.Ir.Diagnostics;
 using Xunit;
 
-namespace GraphDsl.Lowering.Tests;
+namespace GraphDsl.Pipeline.Tests;
 
-public sealed class OutputFilesTests : IDisposable
+public sealed class OutputFilesTests : InTempDirectory
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("graphdsl-out-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     [Fact]
     public void Writes_every_file_and_leaves_no_temporary_files()
     {
@@ -22,7 +17,7 @@ public sealed class OutputFilesTests : IDisposable
         Assert.True(files.Check([], force: false, bag));
         Assert.True(files.Commit(bag));
         Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(P("a.bin")));
-        Assert.Equal(["a.bin", "b.h"], Directory.GetFiles(_dir).Select(f => Path.GetFileName(f)!).Order().ToArray());
+        Assert.Equal(["a.bin", "b.h"], Directory.GetFiles(Dir).Select(f => Path.GetFileName(f)!).Order().ToArray());
     }
 
     [Fact]
@@ -33,7 +28,7 @@ public sealed class OutputFilesTests : IDisposable
         foreach (var target in new[] { "model.tflite", "./model.tflite", "link.tflite" })
         {
             var files = new OutputFiles();
-            files.Add(Path.Combine(_dir, target), "new"u8.ToArray());
+            files.Add(P(target), "new"u8.ToArray());
             var bag = new DiagnosticBag();
             Assert.False(files.Check([P("model.tflite")], force: true, bag));
             Assert.Equal("GD3020", Assert.Single(bag).Id);
@@ -60,7 +55,7 @@ public sealed class OutputFilesTests : IDisposable
     {
         var files = new OutputFiles();
         files.Add(P("good.tflite"), new byte[] { 1 });
-        files.Add(Path.Combine(_dir, "missing-dir", "bad.h"), new byte[] { 2 });
+        files.Add(Path.Combine(Dir, "missing-dir", "bad.h"), new byte[] { 2 });
         var bag = new DiagnosticBag();
         Assert.False(files.Check([], force: false, bag));
         Assert.Contains("directory does not exist", Assert.Single(bag).Message);
@@ -69,6 +64,6 @@ public sealed class OutputFilesTests : IDisposable
         var d = Assert.Single(bag);
         Assert.Equal("GD3022", d.Id);
         Assert.Contains("bad.h", d.Message);
-        Assert.Empty(Directory.GetFileSystemEntries(_dir));
+        Assert.Empty(Directory.GetFileSystemEntries(Dir));
     }
 }

@@ -1,9 +1,11 @@
 using GraphDsl.Ir.Diagnostics;
 
-namespace GraphDsl.Passes.MemoryReport;
+[assembly: DiagnosticRange("GD3101", "GD3199")]
+
+namespace GraphDsl.Passes.Tmm;
 
 /// <summary>Diagnostics of the <c>tmm</c> pass.</summary>
-public static class TensorMemoryDiagnostics
+public static class TmmDiagnostics
 {
     public static readonly DiagnosticDescriptor UnknownView = new("GD3102", Severity.Error,
         "tmm: unknown view '{0}'; expected one of {1}");

@@ -4,7 +4,7 @@ using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Tflm;
 
-namespace GraphDsl.Passes.MemoryReport;
+namespace GraphDsl.Passes.Tmm;
 
 /// <summary>The <c>tmm</c> pass (Tensor Memory Mapping): for the current execution order, the
 /// activation bytes each operator needs while it runs, the peak, and the order-independent lower
@@ -18,7 +18,7 @@ namespace GraphDsl.Passes.MemoryReport;
 /// activation view order search and arena planning use. Returns the input instance when the
 /// annotations are already up to date.
 /// </remarks>
-public sealed class TensorMemoryMappingPass : IGraphPass
+public sealed class TmmPass : IGraphPass
 {
     public const string Name = "tmm";
 
@@ -33,7 +33,7 @@ public sealed class TensorMemoryMappingPass : IGraphPass
             PassOption.Text("view", ActivationView.Tflm,
                 "which tensors are activations: tflm (TFLite Micro arena, default) or persistent-dequantize (desktop TFLite keeps DEQUANTIZE-of-constant outputs)"),
         ],
-        Reports: [AnalysisDiagnostics.UnsizedActivation, TensorMemoryDiagnostics.UnknownView, TensorMemoryDiagnostics.OrderNotTopological])
+        Reports: [AnalysisDiagnostics.UnsizedActivation, TmmDiagnostics.UnknownView, TmmDiagnostics.OrderNotTopological])
     {
         // The figures are those of the current order: a new order makes them stale.
         DependsOn = ["order"],
@@ -45,7 +45,7 @@ public sealed class TensorMemoryMappingPass : IGraphPass
         var viewName = context.Options.Get<string>("view");
         if (ActivationView.Apply(graph, viewName) is not { } viewed)
         {
-            context.Diagnostics.Report(TensorMemoryDiagnostics.UnknownView, graph.Origin.Location, viewName, string.Join(", ", ActivationView.Names));
+            context.Diagnostics.Report(TmmDiagnostics.UnknownView, graph.Origin.Location, viewName, string.Join(", ", ActivationView.Names));
             return PassResult.Unchanged(model);
         }
         // The TFLM view is the model itself, shared with the other passes through the cache.
@@ -56,23 +56,22 @@ public sealed class TensorMemoryMappingPass : IGraphPass
         var order = ExecutionOrder.Current(graph);
         if (!ExecutionOrder.IsTopological(problem, order))
         {
-            context.Diagnostics.Report(TensorMemoryDiagnostics.OrderNotTopological, graph.Origin.Location);
+            context.Diagnostics.Report(TmmDiagnostics.OrderNotTopological, graph.Origin.Location);
             return PassResult.Unchanged(model);
         }
         context.Cancellation.ThrowIfCancellationRequested();
 
         var profile = MemoryProfile.Compute(problem, order);
         int peakOperator = profile.PeakStep < 0 ? -1 : profile.Rows[profile.PeakStep].Operator;
-        var summary = new MemorySummary(profile.PeakBytes, profile.PeakStep, peakOperator, profile.LargestOperatorBytes, viewName,
+        var summary = new TmmSummary(profile.PeakBytes, profile.PeakStep, peakOperator, profile.LargestOperatorBytes, viewName,
             (profile.PeakTensors ?? []).Select(problem.TensorName).ToArray())
         {
             // What TFLM's arena holds for the model as stored (a TFLite model: TFLM does not run ONNX operators).
             Tflm = TflmCompatibility.AppliesTo(model) && context.GetAnalysis<TflmArena>(model) is { } tflm
-                ? new TflmArenaFigures(tflm.HeadBytes, tflm.ActivationBytes, tflm.ScratchBytes, tflm.TailBytes, tflm.TotalBytes,
-                    tflm.EstimateSummary, TflmCalibration.ShortCommit)
+                ? tflm.Figures
                 : null,
         };
-        var annotated = MemoryAnnotation.Write(graph, summary,
+        var annotated = TmmAnnotation.Write(graph, summary,
             profile.Rows.ToDictionary(r => r.Operator, r => new OperatorMemoryFigures(r.InputBytes, r.OutputBytes, r.OtherBytes, r.TotalBytes)));
         // Same figures as before: hand back the input so analyses stay cached downstream.
         return PassResult.From(model, model.WithMain(annotated));

@@ -15,7 +15,7 @@ public sealed record OperatorMemoryFigures(long InputBytes, long OutputBytes, lo
 /// <param name="View">Which tensors count as activations (<c>tflm</c> or <c>persistent-dequantize</c>).</param>
 /// <param name="PeakTensors">Names of the activations alive at the peak step, largest first
 /// (<c>peak_tensors=[..]</c>): what to shrink or move to lower the peak.</param>
-public sealed record MemorySummary(long PeakBytes, int PeakStep, int PeakOperator, long LargestOperatorBytes, string View,
+public sealed record TmmSummary(long PeakBytes, int PeakStep, int PeakOperator, long LargestOperatorBytes, string View,
     IReadOnlyList<string>? PeakTensors = null)
 {
     /// <summary>TFLM's whole arena for the model as stored (fields <c>tflm_*</c> of <c>@tmm</c>),
@@ -23,25 +23,13 @@ public sealed record MemorySummary(long PeakBytes, int PeakStep, int PeakOperato
     public TflmArenaFigures? Tflm { get; init; }
 }
 
-/// <summary>What TensorFlow Lite Micro's arena holds for a model (GraphDsl.Tflm's model of it),
-/// all in bytes: <c>kTensorArenaSize</c> must be at least <see cref="ArenaBytes"/>.</summary>
-/// <param name="HeadBytes">Planned section (<c>GetNonPersistentUsedBytes()</c>): activations and scratch.</param>
-/// <param name="ActivationBytes">End of the highest tensor in that plan.</param>
-/// <param name="ScratchBytes">What kernel scratch buffers add above the tensors.</param>
-/// <param name="PersistentBytes">Persistent section (<c>GetPersistentUsedBytes()</c>).</param>
-/// <param name="ArenaBytes">Head plus tail: <c>arena_used_bytes()</c>.</param>
-/// <param name="Estimate">Operators whose kernels are not modelled (the figures are estimates), or null.</param>
-/// <param name="Commit">The TFLM commit the model reproduces (short).</param>
-public sealed record TflmArenaFigures(long HeadBytes, long ActivationBytes, long ScratchBytes, long? PersistentBytes,
-    long? ArenaBytes, string? Estimate, string Commit);
-
 /// <summary>The codec of the <c>tmm</c> pass's results: <c>@memory</c> on operators and <c>@tmm</c>
 /// on the graph. Both hold for one execution order (<see cref="ExecutionOrderAnnotation"/> drops them).</summary>
-public static class MemoryAnnotation
+public static class TmmAnnotation
 {
     /// <summary>The graph with <paramref name="summary"/> and, on each operator index, its figures;
     /// the input instance when nothing changes.</summary>
-    public static Graph Write(Graph graph, MemorySummary summary, IReadOnlyDictionary<int, OperatorMemoryFigures> operators)
+    public static Graph Write(Graph graph, TmmSummary summary, IReadOnlyDictionary<int, OperatorMemoryFigures> operators)
     {
         var ops = graph.Operators.Select((op, i) => operators.TryGetValue(i, out var m)
             ? op with
@@ -56,12 +44,7 @@ public static class MemoryAnnotation
             ("largest_operator_bytes", summary.LargestOperatorBytes), ("view", summary.View),
             ("peak_tensors", new AttributeValue.List((summary.PeakTensors ?? []).Select(n => (AttributeValue)n).ToEquatableArray())),
         };
-        if (summary.Tflm is { } t)
-        {
-            AddTflmArena(fields, t.HeadBytes, t.ActivationBytes, t.ScratchBytes, t.PersistentBytes, t.ArenaBytes);
-            if (t.Estimate is { } estimate) fields.Add(("tflm_estimate", estimate));
-            fields.Add(("tflm_commit", t.Commit));
-        }
+        if (summary.Tflm is { } t) AddTflmArena(fields, t);
         var result = graph with
         {
             Operators = ops.ToEquatableArray(),
@@ -71,18 +54,15 @@ public static class MemoryAnnotation
     }
 
     /// <summary>The graph's <c>@tmm</c>, or null when absent or incomplete.</summary>
-    public static MemorySummary? ReadSummary(Graph graph) =>
+    public static TmmSummary? ReadSummary(Graph graph) =>
         Fields(graph.Annotations, WellKnownAnnotations.Tmm) is not { } f
         || Int(f, "peak_bytes") is not { } peak || Int(f, "peak_step") is not { } step
         || Int(f, "peak_operator") is not { } op || Int(f, "largest_operator_bytes") is not { } bound
             ? null
-            : new MemorySummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm",
+            : new TmmSummary(peak, (int)step, (int)op, bound, Text(f, "view") ?? "tflm",
                 f["peak_tensors"] is AttributeValue.List names ? names.Items.OfType<AttributeValue.Str>().Select(n => n.Value).ToArray() : [])
             {
-                Tflm = Int(f, "tflm_head_bytes") is { } head
-                    ? new TflmArenaFigures(head, Int(f, "tflm_activation_bytes") ?? head, Int(f, "tflm_scratch_bytes") ?? 0,
-                        Int(f, "tflm_persistent_bytes"), Int(f, "tflm_arena_bytes"), Text(f, "tflm_estimate"), Text(f, "tflm_commit") ?? "")
-                    : null,
+                Tflm = ReadTflmArena(f),
             };
 
     /// <summary>The operator's <c>@memory</c>, or null when absent or incomplete.</summary>

@@ -3,23 +3,16 @@ using System.Text.RegularExpressions;
 using GraphDsl.TestKit;
 using Xunit;
 
-namespace GraphDsl.Lowering.Tests;
+namespace GraphDsl.Cli.Tests;
 
 /// <summary><c>graphdsl optimize</c> run as a process, as users run it.</summary>
-public sealed class OptimizeCommandTests : IDisposable
+public sealed class OptimizeCommandTests : InTempDirectory
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("graphdsl-optimize-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string P(string name) => Path.Combine(_dir, name);
-
     private static ExternalProcess.Outcome Graphdsl(params string[] args) => GraphDslCli.Run(args);
 
     [SkippableFact]
     public void With_no_model_it_optimizes_the_embedded_default_and_prints_the_table()
     {
-        PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
         var run = Graphdsl("optimize", "-o", P("inception.gdsl"), "--header", P("inception.h"));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("embedded default model examples/inception_exported.gdsl", run.StdOut);
@@ -34,7 +27,6 @@ public sealed class OptimizeCommandTests : IDisposable
     public void A_tflite_model_gives_the_model_header_report_and_json()
     {
         var model = CorpusModels.PathOf("pretrainedResnet_quant.tflite");
-        PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
         var run = Graphdsl("optimize", model, "-o", P("out.tflite"), "--header", P("out.h"), "--report", P("r.html"), "--json");
         Assert.True(run.ExitCode == 0, run.ToString());
         using var json = JsonDocument.Parse(run.StdOut);
@@ -81,7 +73,6 @@ public sealed class OptimizeCommandTests : IDisposable
     [SkippableFact]
     public void Output_paths_are_checked_the_input_is_never_written_and_force_is_needed_to_replace()
     {
-        PipelineHost.RequirePasses("tmm", "order", "arena", "verify", "lower");
         var model = P("model.gdsl");
         File.Copy(RepositoryPaths.Combine("examples", "inception.gdsl"), model);
         var original = File.ReadAllBytes(model);
@@ -106,13 +97,12 @@ public sealed class OptimizeCommandTests : IDisposable
         Assert.True(forced.ExitCode == 0, forced.ToString());
         Assert.NotEqual("keep", File.ReadAllText(P("out.gdsl")));
         Assert.Equal(original, File.ReadAllBytes(model));
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(Dir, "*.tmp"));
     }
 
     [SkippableFact]
     public void A_plan_that_fails_verification_is_an_error_and_writes_nothing()
     {
-        PipelineHost.RequirePasses("verify", "lower");
         // Two tensors alive at the same time placed on the same bytes.
         File.WriteAllText(P("bad.gdsl"), """
             graph main(x) -> (z) {

@@ -39,13 +39,12 @@ public sealed class TilePass : IGraphPass
         var graph = model.Main;
         if (context.GetAnalysis<MemoryProblem>(model) is null) return PassResult.Unchanged(model);
         var inOrder = InExecutionOrder(graph);
-        var options = new TilingOptions(context.Options.Get<long>("max-mac-overhead") / 100.0, (int)context.Options.Get<long>("max-regions"),
-            MaxRegionOperators: (int)context.Options.Get<long>("max-region-ops"), BudgetMilliseconds: context.Options.Get<long>("budget-ms"));
-        void Progress(string text) => context.Progress.Report(new PassProgress("tile: " + text));
         bool minimizeHead = context.Options.Get<bool>("minimize-head");
-        var result = minimizeHead
-            ? TilingSearch.Run(inOrder, options, TilingSearch.PredictHead, context.Cancellation, Progress)
-            : TilingSearch.Run(inOrder, options, context.Cancellation, Progress);
+        var options = new TilingOptions(context.Options.Get<long>("max-mac-overhead") / 100.0, (int)context.Options.Get<long>("max-regions"),
+            MaxRegionOperators: (int)context.Options.Get<long>("max-region-ops"), BudgetMilliseconds: context.Options.Get<long>("budget-ms"),
+            MinimizeHead: minimizeHead);
+        void Progress(string text) => context.Progress.Report(new PassProgress("tile: " + text));
+        var result = TilingSearch.Run(inOrder, options, context.Cancellation, Progress);
         // The summary always gives TFLM's whole arena, whichever figure the search minimized.
         if (minimizeHead && result.Regions.Count > 0)
             result = result with { ArenaBefore = TilingSearch.PredictArena(inOrder), ArenaAfter = TilingSearch.PredictArena(result.Graph) };

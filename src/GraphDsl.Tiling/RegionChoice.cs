@@ -5,8 +5,8 @@ namespace GraphDsl.Tiling;
 /// <param name="To">Index in the cut list of the region's output (the cut after its last operator).</param>
 /// <param name="Region">The operators and their band rules.</param>
 /// <param name="Bands">Band count.</param>
-/// <param name="PeakBytes">Most bytes alive at one step while the region runs (reuse-aware buffers,
-/// region input and output included).</param>
+/// <param name="PeakBytes">TFLM head (bytes) of the region's operators alone in bands, region input
+/// and output included: what the region needs of the arena while it runs.</param>
 /// <param name="ExtraMacs">Multiply-accumulates added by the halo rows.</param>
 /// <param name="ExtraTailBytes">Bytes the band operators and tensors add to TFLM's persistent section.</param>
 public sealed record RegionCandidate(int From, int To, TilingRegion Region, int Bands, long PeakBytes, long ExtraMacs, long ExtraTailBytes);
@@ -18,8 +18,8 @@ public sealed record RegionPlan(IReadOnlyList<RegionCandidate> Regions, long Pea
 /// <summary>Chooses several regions jointly from measured candidates.</summary>
 /// <remarks>
 /// Regions start and end at cut points, where a single tensor is alive, so the memory of one region
-/// does not depend on how the others are tiled: the peak of a plan is the largest of its regions'
-/// peaks and of the bytes at the steps no region covers, its extra MACs and tail bytes are sums.
+/// does not depend on how the others are tiled: the peak of a plan is predicted as the largest of
+/// its regions' peaks and of the untiled stretches', its extra MACs and tail bytes are sums.
 /// For each threshold P (every distinct candidate peak or step figure, smallest first) a dynamic
 /// program walks the cuts left to right and keeps, per cut, the plans that are not worse in extra
 /// MACs, extra tail and region count (a Pareto set: the MAC cap and the region limit are
@@ -31,23 +31,21 @@ public sealed record RegionPlan(IReadOnlyList<RegionCandidate> Regions, long Pea
 public static class RegionChoice
 {
     /// <summary>The best plan for each threshold, best predicted first, without repeats.</summary>
-    /// <param name="stepBytes">Bytes alive at each step of the untiled graph.</param>
-    /// <param name="cutSteps">The step after which each cut's tensor is the only one alive, ascending.</param>
-    /// <param name="candidates">Measured candidates (From and To index <paramref name="cutSteps"/>).</param>
+    /// <param name="gapBytes">Bytes the untiled operators between cut i and cut i+1 need (element i).</param>
+    /// <param name="fixedBytes">Bytes the untiled operators before the first cut and after the last need.</param>
+    /// <param name="candidates">Measured candidates (From and To index the cuts).</param>
     /// <param name="maxExtraMacs">Most extra MACs of a plan.</param>
     /// <param name="maxRegions">Most regions in a plan.</param>
     /// <param name="countTail">True when the objective is TFLM's whole arena (the tail counts),
     /// false when it is the head.</param>
     /// <param name="outOfTime">Polled between thresholds; the plans found so far are returned.</param>
-    public static IReadOnlyList<RegionPlan> Plans(IReadOnlyList<long> stepBytes, IReadOnlyList<int> cutSteps, IReadOnlyList<RegionCandidate> candidates,
+    public static IReadOnlyList<RegionPlan> Plans(IReadOnlyList<long> gapBytes, long fixedBytes, IReadOnlyList<RegionCandidate> candidates,
         long maxExtraMacs, int maxRegions, bool countTail, Func<bool>? outOfTime = null)
     {
-        int m = cutSteps.Count;
-        if (m == 0 || candidates.Count == 0) return [];
-        // Steps before the first cut and after the last are never tiled.
-        long fixedBytes = Math.Max(MaxOver(stepBytes, 0, cutSteps[0]), MaxOver(stepBytes, cutSteps[m - 1] + 1, stepBytes.Count - 1));
-        var gap = Enumerable.Range(0, m - 1).Select(i => MaxOver(stepBytes, cutSteps[i] + 1, cutSteps[i + 1])).ToArray();
-        var untiledPeak = stepBytes.Count == 0 ? 0 : stepBytes.Max();
+        int m = gapBytes.Count + 1;
+        if (candidates.Count == 0) return [];
+        var gap = gapBytes.ToArray();
+        long untiledPeak = gap.Append(fixedBytes).Max();
         var thresholds = gap.Concat(candidates.Select(c => c.PeakBytes)).Append(fixedBytes)
             .Where(p => p >= fixedBytes && p < untiledPeak).Distinct().Order().ToArray();
         var byStart = candidates.GroupBy(c => c.From).ToDictionary(g => g.Key, g => g.ToArray());
@@ -111,13 +109,5 @@ public static class RegionChoice
         if (front.Any(s => s.Dominates(state))) return;
         front.RemoveAll(state.Dominates);
         front.Add(state);
-    }
-
-    /// <summary>Largest value of <paramref name="values"/>[first..last] (steps clipped to the array), 0 when empty.</summary>
-    private static long MaxOver(IReadOnlyList<long> values, int first, int last)
-    {
-        long max = 0;
-        for (int i = Math.Max(first, 0); i <= last && i < values.Count; i++) max = Math.Max(max, values[i]);
-        return max;
     }
 }

@@ -55,6 +55,10 @@ public sealed record TilingResult(Graph Graph, IReadOnlyList<TiledRegion> Region
 ///    the MAC cap and <see cref="TilingOptions.MaxRegions"/>.
 /// 4. The plans are tiled and their real objective predicted (the whole arena plan and the TFLM
 ///    arena model), best predicted first; the lowest wins if it is below the untiled graph's.
+/// 5. From there, regions are added one at a time while one lowers the real objective
+///    (<see cref="Greedy"/>): the joint choice cannot see what the placement of the whole graph gains.
+/// Budget: stage 2 stops at half of <see cref="TilingOptions.BudgetMilliseconds"/>, stage 4 at 80 %,
+/// stage 5 at the end; each stops between candidates, so one candidate may run past it.
 /// The objective is the whole arena, not the head: every band operator adds its op data (per-channel
 /// quantization arrays included) to TFLM's persistent section, so many bands can lower the head and
 /// still make kTensorArenaSize larger (vww_96_int8 in 24 bands: head 73,728 -> 41,936 B, arena
@@ -63,10 +67,13 @@ public sealed record TilingResult(Graph Graph, IReadOnlyList<TiledRegion> Region
 public static class TilingSearch
 {
     /// <summary>Share of the budget spent measuring candidates; the rest measures plans.</summary>
-    private const double MeasureShare = 0.6;
+    private const double MeasureShare = 0.5;
 
     /// <summary>Share of the budget after which no more plans are combined.</summary>
-    private const double PlanShare = 0.7;
+    private const double PlanShare = 0.65;
+
+    /// <summary>Share of the budget after which no more plans are tried; the rest adds regions one by one.</summary>
+    private const double JointShare = 0.8;
 
     /// <summary>Most plans whose real objective is predicted (each a whole arena plan).</summary>
     private const int MaxPlansTried = 24;
@@ -84,47 +91,114 @@ public static class TilingSearch
         Action<string>? progress = null)
     {
         long macsBefore = MacCounter.Of(graph);
-        long extraMacCap = (long)Math.Floor(macsBefore * options.MaxMacOverhead);
+        long macCap = macsBefore + (long)Math.Floor(macsBefore * options.MaxMacOverhead);
         long arenaBefore = arena(graph);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         bool After(double share) => options.BudgetMilliseconds > 0 && clock.ElapsedMilliseconds > options.BudgetMilliseconds * share;
-        var none = new TilingResult(graph, [], arenaBefore, arenaBefore, macsBefore, macsBefore, 0);
+        var joint = Joint(graph, options, arena, macCap - macsBefore, After, cancellation, progress);
+        var start = joint is { } j && j.Arena < arenaBefore
+            ? new TilingResult(j.Graph, Summaries(graph, j.Regions), arenaBefore, j.Arena, macsBefore, MacCounter.Of(j.Graph), j.Evaluated)
+            : new TilingResult(graph, [], arenaBefore, arenaBefore, macsBefore, macsBefore, joint?.Evaluated ?? 0);
+        return Greedy(start, options, arena, macCap, () => After(1), cancellation, progress);
+    }
 
-        var steps = StepBytes(graph);
+    /// <summary>Stages 1-4: the best plan of several regions chosen together, by its real predicted
+    /// objective, or null when no plan was tried.</summary>
+    private static (Graph Graph, long Arena, IReadOnlyList<RegionCandidate> Regions, int Evaluated)? Joint(Graph graph, TilingOptions options,
+        Func<Graph, long> arena, long extraMacCap, Func<double, bool> after, CancellationToken cancellation, Action<string>? progress)
+    {
         var cuts = CutPoints(graph);
-        var candidates = Candidates(graph, cuts, steps, options, extraMacCap, () => After(MeasureShare), cancellation,
+        if (cuts.Count < 2) return null;
+        var (gaps, fixedBytes) = UntiledBytes(graph, cuts);
+        var candidates = Candidates(graph, cuts, options, extraMacCap, () => after(MeasureShare), cancellation,
             n => progress?.Invoke($"{n} candidate regions measured"));
-        var plans = RegionChoice.Plans(steps, cuts.Select(c => c.Step).ToArray(), candidates, extraMacCap, options.MaxRegions, !options.MinimizeHead,
-            () => After(PlanShare));
-
-        (Graph Graph, long Arena, IReadOnlyList<RegionCandidate> Regions)? best = null;
+        var plans = RegionChoice.Plans(gaps, fixedBytes, candidates, extraMacCap, options.MaxRegions, !options.MinimizeHead, () => after(PlanShare));
+        (Graph Graph, long Arena, IReadOnlyList<RegionCandidate> Regions, int Evaluated)? best = null;
         int tried = 0;
         foreach (var plan in plans)
         {
             cancellation.ThrowIfCancellationRequested();
-            if (tried >= MaxPlansTried || After(1)) break;
+            if (tried >= MaxPlansTried || after(JointShare)) break;
             var tiled = Apply(graph, plan.Regions);
             long a = arena(tiled);
             tried++;
-            if (best is null || a < best.Value.Arena) best = (tiled, a, plan.Regions);
+            if (best is null || a < best.Value.Arena) best = (tiled, a, plan.Regions, 0);
             progress?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{candidates.Count} candidate regions, {tried} plans tried, best arena {best.Value.Arena:N0} B (untiled {arenaBefore:N0} B)"));
+                $"{candidates.Count} candidate regions, {tried} plans tried, best arena {best.Value.Arena:N0} B"));
         }
-        if (best is null || best.Value.Arena >= arenaBefore) return none with { Evaluated = candidates.Count + tried };
-        var regions = best.Value.Regions.Select(c =>
-        {
-            long macs = c.Region.Operators.Sum(i => MacCounter.Of(graph, graph.Operators[i]));
-            return new TiledRegion(c.Region.Input, c.Region.Output, c.Bands, c.Region.Operators.Count, macs, macs + c.ExtraMacs);
-        }).ToArray();
-        return new TilingResult(best.Value.Graph, regions, arenaBefore, best.Value.Arena, macsBefore, MacCounter.Of(best.Value.Graph), candidates.Count + tried);
+        return best is { } b ? b with { Evaluated = candidates.Count + tried } : null;
     }
 
-    /// <summary>Every region between two cuts tiled alone with each band count and measured (stage 2).</summary>
-    private static List<RegionCandidate> Candidates(Graph graph, IReadOnlyList<(int Step, string Tensor)> cuts, long[] steps, TilingOptions options,
+    /// <summary>What the summary says of each region of a plan (MACs of the region before and after).</summary>
+    private static TiledRegion[] Summaries(Graph graph, IReadOnlyList<RegionCandidate> regions) => regions.Select(c =>
+    {
+        long macs = c.Region.Operators.Sum(i => MacCounter.Of(graph, graph.Operators[i]));
+        return new TiledRegion(c.Region.Input, c.Region.Output, c.Bands, c.Region.Operators.Count, macs, macs + c.ExtraMacs);
+    }).ToArray();
+
+    /// <summary>Stage 5: one more region per round, each candidate judged by the real predicted
+    /// objective of the whole graph, while that lowers it. The joint choice predicts a plan from its
+    /// regions measured alone, which misses what the placement of the whole graph gains (TFLM can
+    /// reuse the rows of a band input once the last band has sliced it; vww_96_int8's first
+    /// depthwise + 1x1 pair in 2 bands: head 55,296 -> 46,080 B, alone it measures 56,480 B).</summary>
+    /// <remarks>Regions are cut points of the current graph around the step where the reuse-aware
+    /// buffers hold the most bytes (tiling lowers memory only inside a region); band counts smallest
+    /// first while the graph's MACs stay within the cap; the smallest objective wins if it is below
+    /// the current one (fewer MACs on ties).</remarks>
+    private static TilingResult Greedy(TilingResult start, TilingOptions options, Func<Graph, long> arena, long macCap, Func<bool> outOfTime,
+        CancellationToken cancellation, Action<string>? progress)
+    {
+        var current = start.Graph;
+        long currentArena = start.ArenaAfter;
+        var regions = start.Regions.ToList();
+        int evaluated = start.Evaluated;
+        var counts = options.BandCounts ?? TilingOptions.DefaultBandCounts;
+        while (regions.Count < options.MaxRegions && !outOfTime())
+        {
+            (Graph Graph, long Arena, long Macs, TiledRegion Region)? best = null;
+            int peak = PeakStep(current);
+            var cuts = CutPoints(current);
+            foreach (var (a, x) in cuts)
+            {
+                if (a >= peak) break;
+                foreach (var (b, y) in cuts)
+                {
+                    if (b <= a || b < peak) continue;
+                    if (b - a > options.MaxRegionOperators) break;
+                    var region = TilingRegion.Between(current, x, y, out _);
+                    if (region is null) continue;
+                    long rows = current.Tensor(y).Type.Shape.Dims[1].Value!.Value;
+                    long regionMacs = region.Operators.Sum(i => MacCounter.Of(current, current.Operators[i]));
+                    foreach (var k in counts)
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                        if (k > rows || outOfTime()) break;
+                        Graph tiled;
+                        try { tiled = RowBandTiler.Tile(current, region, k, regions.Count); }
+                        catch (ArgumentException) { continue; }
+                        long macs = MacCounter.Of(tiled);
+                        if (macs > macCap) break;
+                        long h = arena(tiled);
+                        evaluated++;
+                        progress?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"region {regions.Count + 1}: {evaluated} candidates tried, best arena {Math.Min(h, best?.Arena ?? h):N0} B (untiled {start.ArenaBefore:N0} B)"));
+                        if (best is null || h < best.Value.Arena || (h == best.Value.Arena && macs < best.Value.Macs))
+                            best = (tiled, h, macs, new TiledRegion(x, y, k, region.Operators.Count, regionMacs, regionMacs + macs - MacCounter.Of(current)));
+                    }
+                }
+            }
+            if (best is null || best.Value.Arena >= currentArena) break;
+            (current, currentArena) = (best.Value.Graph, best.Value.Arena);
+            regions.Add(best.Value.Region);
+        }
+        return start with { Graph = current, Regions = regions, ArenaAfter = currentArena, MacsAfter = MacCounter.Of(current), Evaluated = evaluated };
+    }
+
+    /// <summary>Every region between two cuts tiled alone with each band count and measured on its
+    /// own operators (stage 2).</summary>
+    private static List<RegionCandidate> Candidates(Graph graph, IReadOnlyList<(int Step, string Tensor)> cuts, TilingOptions options,
         long extraMacCap, Func<bool> outOfTime, CancellationToken cancellation, Action<int> measured)
     {
-        long macsBefore = MacCounter.Of(graph);
-        long tailBefore = TailBytes(graph);
         var counts = options.BandCounts ?? TilingOptions.DefaultBandCounts;
         var regions = new List<(int From, int To, TilingRegion Region, long Floor)>();
         for (int i = 0; i < cuts.Count; i++)
@@ -136,20 +210,19 @@ public static class TilingSearch
                 if (TilingRegion.Between(graph, x, y, out _) is not { } region) continue;
                 // The region must be exactly the steps between its cuts (nothing else runs there).
                 if (region.Operators.Count != b - a || !region.Rules.Any(r => r.Kind == BandKind.Window)) continue;
-                long covered = steps.Skip(a + 1).Take(b - a).Max();
-                // Input and output are whole while the region runs: no band count goes below them.
-                long floor = (graph.Tensor(x).Type.ByteSize ?? 0) + (graph.Tensor(y).Type.ByteSize ?? 0);
-                if (covered <= floor) continue;
-                regions.Add((i, j, region, floor));
+                regions.Add((i, j, region, (graph.Tensor(x).Type.ByteSize ?? 0) + (graph.Tensor(y).Type.ByteSize ?? 0)));
             }
         }
         var result = new List<RegionCandidate>();
-        // Regions with the smallest boundary tensors can go lowest: measured first, so a short
-        // budget still sees them.
-        foreach (var (from, to, region, _) in regions.OrderBy(r => r.Floor).ThenBy(r => r.To - r.From))
+        // Input and output are whole while a region runs, so regions with the smallest boundary
+        // tensors can go lowest: measured first, so a short budget still sees them.
+        foreach (var (from, to, whole, _) in regions.OrderBy(r => r.Floor).ThenBy(r => r.To - r.From))
         {
-            long rows = graph.Tensor(region.Output).Type.Shape.Dims[1].Value!.Value;
-            int first = cuts[from].Step + 1;
+            var alone = Segment(graph, cuts[from].Step + 1, cuts[to].Step, [whole.Input], [whole.Output]);
+            var region = TilingRegion.Between(alone, whole.Input, whole.Output, out _)!;
+            var (_, tailBefore) = Measure(alone);
+            long macsBefore = MacCounter.Of(alone);
+            long rows = alone.Tensor(region.Output).Type.Shape.Dims[1].Value!.Value;
             long lowest = long.MaxValue;
             int notLower = 0;
             foreach (var k in counts)
@@ -158,21 +231,58 @@ public static class TilingSearch
                 // More bands cost MACs and tail bytes: stop once two more band counts did not lower the peak.
                 if (k > rows || notLower >= 2 || outOfTime()) break;
                 Graph tiled;
-                try { tiled = RowBandTiler.Tile(graph, region, k); }
+                try { tiled = RowBandTiler.Tile(alone, region, k); }
                 catch (ArgumentException) { continue; }
                 long extraMacs = MacCounter.Of(tiled) - macsBefore;
                 if (extraMacs > extraMacCap) break;
-                var tiledSteps = StepBytes(tiled);
-                int last = cuts[to].Step + tiled.Operators.Count - graph.Operators.Count;
-                long peak = tiledSteps.Skip(first).Take(last - first + 1).Max();
+                var (peak, tail) = Measure(tiled);
                 notLower = peak < lowest ? 0 : notLower + 1;
                 lowest = Math.Min(lowest, peak);
-                result.Add(new RegionCandidate(from, to, region, k, peak, extraMacs, TailBytes(tiled) - tailBefore));
+                result.Add(new RegionCandidate(from, to, whole, k, peak, extraMacs, tail - tailBefore));
                 measured(result.Count);
             }
             if (outOfTime()) break;
         }
         return result;
+    }
+
+    /// <summary>TFLM's head (bytes) of each untiled stretch between two neighbouring cuts, and the
+    /// largest of the stretches before the first cut and after the last, each measured alone.</summary>
+    private static (long[] Gaps, long Fixed) UntiledBytes(Graph graph, IReadOnlyList<(int Step, string Tensor)> cuts)
+    {
+        var gaps = new long[cuts.Count - 1];
+        for (int i = 0; i + 1 < cuts.Count; i++)
+            gaps[i] = Measure(Segment(graph, cuts[i].Step + 1, cuts[i + 1].Step, [cuts[i].Tensor], [cuts[i + 1].Tensor])).Head;
+        long before = cuts[0].Step < 0 ? 0 : Measure(Segment(graph, 0, cuts[0].Step, graph.Inputs, [cuts[0].Tensor])).Head;
+        int last = cuts[^1].Step;
+        long after = last >= graph.Operators.Count - 1 ? 0 : Measure(Segment(graph, last + 1, graph.Operators.Count - 1, [cuts[^1].Tensor], graph.Outputs)).Head;
+        return (gaps, Math.Max(before, after));
+    }
+
+    /// <summary>Operators <paramref name="first"/>..<paramref name="last"/> of the stored order as a
+    /// graph of their own that reads <paramref name="inputs"/> and writes <paramref name="outputs"/>:
+    /// what a stretch between cuts needs does not depend on the rest of the graph.</summary>
+    private static Graph Segment(Graph graph, int first, int last, IEnumerable<string> inputs, IEnumerable<string> outputs)
+    {
+        var operators = graph.Operators.Skip(first).Take(last - first + 1).ToArray();
+        var ins = inputs.ToArray();
+        var outs = outputs.ToArray();
+        var used = new HashSet<string>(operators.SelectMany(o => o.PresentInputs.Concat(o.PresentOutputs)).Concat(ins).Concat(outs), StringComparer.Ordinal);
+        return graph with
+        {
+            Operators = operators.ToEquatableArray(),
+            Tensors = graph.Tensors.Where(t => used.Contains(t.Name)).ToEquatableArray(),
+            Inputs = ins.ToEquatableArray(),
+            Outputs = outs.ToEquatableArray(),
+        };
+    }
+
+    /// <summary>TFLM's head and persistent section (bytes) of <paramref name="graph"/> with the plan
+    /// <see cref="PredictArena"/> uses.</summary>
+    private static (long Head, long Tail) Measure(Graph graph)
+    {
+        var plan = GreedyPlan(graph);
+        return plan.Tflm is { } tflm ? (tflm.Predicted.HeadBytes, tflm.Predicted.TailBytes ?? 0) : (plan.ArenaBytes, 0);
     }
 
     /// <summary>The graph with every region of <paramref name="regions"/> (left to right, disjoint)
@@ -182,24 +292,6 @@ public static class TilingSearch
         var tiled = graph;
         for (int r = regions.Count - 1; r >= 0; r--) tiled = RowBandTiler.Tile(tiled, regions[r].Region, regions[r].Bands, r);
         return tiled;
-    }
-
-    /// <summary>Bytes of TFLM's persistent section for <paramref name="graph"/>; it does not depend on
-    /// the plan, so band operators add to it the same alone or with other regions.</summary>
-    private static long TailBytes(Graph graph) =>
-        TflmArenaModel.Compute(new Model(EquatableArray.Create(graph))).TailBytes ?? 0;
-
-    /// <summary>Bytes alive at each step of the stored order: the reuse-aware buffers (views, in-place
-    /// and concatenation slices share bytes) that live at that step.</summary>
-    public static long[] StepBytes(Graph graph)
-    {
-        var problem = MemoryProblem.Create(graph);
-        var order = ExecutionOrder.Stored(graph);
-        var liveness = Liveness.Compute(problem, order);
-        var bytes = new long[order.Length];
-        foreach (var b in ReuseAnalysis.Compute(problem, order, liveness, ReuseKinds.All).Buffers)
-            for (int s = Math.Max(b.First, 0); s <= b.Last && s < bytes.Length; s++) bytes[s] += b.Size;
-        return bytes;
     }
 
     /// <summary>TFLM's arena in bytes (head plus persistent section) for <paramref name="graph"/> run in stored order with the
@@ -262,5 +354,28 @@ public static class TilingSearch
             if (tensor is not null && BandRules.IsNhwcBatch1(graph.Tensor(tensor).Type.Shape)) alive.Add((s, tensor));
         }
         return alive;
+    }
+
+    /// <summary>Bytes alive at each step of the stored order: the reuse-aware buffers (views, in-place
+    /// and concatenation slices share bytes) that live at that step.</summary>
+    public static long[] StepBytes(Graph graph)
+    {
+        var problem = MemoryProblem.Create(graph);
+        var order = ExecutionOrder.Stored(graph);
+        var liveness = Liveness.Compute(problem, order);
+        var bytes = new long[order.Length];
+        foreach (var b in ReuseAnalysis.Compute(problem, order, liveness, ReuseKinds.All).Buffers)
+            for (int s = Math.Max(b.First, 0); s <= b.Last && s < bytes.Length; s++) bytes[s] += b.Size;
+        return bytes;
+    }
+
+    /// <summary>The step at which the reuse-aware plan's buffers hold the most bytes.</summary>
+    private static int PeakStep(Graph graph)
+    {
+        var bytes = StepBytes(graph);
+        int best = 0;
+        for (int s = 1; s < bytes.Length; s++)
+            if (bytes[s] > bytes[best]) best = s;
+        return best;
     }
 }

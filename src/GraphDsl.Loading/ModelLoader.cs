@@ -65,7 +65,9 @@ public static class ModelLoader
             ModelSource.Tflite => GraphDsl.Importers.Tflite.TfliteImporter.Import(bytes, path),
             _ => GraphDsl.Importers.Onnx.OnnxImporter.Import(bytes, path, onnxOptions),
         };
-        return Verified(result) with { Source = new ModelSource(path, format, bytes) };
+        // A hand-written graph declares every shape, so they are checked against the operators'
+        // rules; importers compute shapes from the file (or infer them).
+        return Verified(result, checkShapes: format == ModelSource.Text) with { Source = new ModelSource(path, format, bytes) };
     }
 
     /// <summary>Front-end format by file extension.</summary>
@@ -88,10 +90,13 @@ public static class ModelLoader
 
     /// <summary>The front end's result with the verifier's findings added; the model is dropped
     /// when the verifier finds errors, so callers only ever see valid graphs.</summary>
-    public static ReadResult Verified(ReadResult result)
+    /// <param name="checkShapes">Also check declared output shapes (<see cref="TfliteShapeRules"/>,
+    /// GD1112) once the structure is valid.</param>
+    public static ReadResult Verified(ReadResult result, bool checkShapes = false)
     {
         if (result.Model is null) return result;
         var problems = IrVerifier.Verify(result.Model);
+        if (checkShapes && problems.Count == 0) problems = TfliteShapeRules.Check(result.Model);
         if (problems.Count == 0) return result;
         var all = result.Diagnostics.Concat(problems).ToList();
         return new ReadResult(problems.Any(p => p.Severity == Severity.Error) ? null : result.Model, all);

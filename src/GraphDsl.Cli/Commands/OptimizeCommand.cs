@@ -153,7 +153,7 @@ public static class OptimizeCommand
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(DefaultModelResource)
             ?? throw new InvalidOperationException("The embedded default model is missing from this build.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        return ModelLoader.Verified(GraphDslSyntax.Parse(reader.ReadToEnd(), DefaultModelName));
+        return ModelLoader.Verified(GraphDslSyntax.Parse(reader.ReadToEnd(), DefaultModelName), checkShapes: true);
     }
 
     private static int Fail(DiagnosticPrinter printer, DiagnosticBag diagnostics)

@@ -109,7 +109,7 @@ public static class TilingSearch
     {
         var cuts = CutPoints(graph);
         if (cuts.Count < 2) return null;
-        var (gaps, fixedBytes) = UntiledBytes(graph, cuts);
+        if (UntiledBytes(graph, cuts, () => after(MeasureShare)) is not var (gaps, fixedBytes)) return null;
         var candidates = Candidates(graph, cuts, options, extraMacCap, () => after(MeasureShare), cancellation,
             n => progress?.Invoke($"{n} candidate regions measured"));
         var plans = RegionChoice.Plans(gaps, fixedBytes, candidates, extraMacCap, options.MaxRegions, !options.MinimizeHead, () => after(PlanShare));
@@ -201,7 +201,7 @@ public static class TilingSearch
     {
         var counts = options.BandCounts ?? TilingOptions.DefaultBandCounts;
         var regions = new List<(int From, int To, TilingRegion Region, long Floor)>();
-        for (int i = 0; i < cuts.Count; i++)
+        for (int i = 0; i < cuts.Count && !outOfTime(); i++)
         {
             for (int j = i + 1; j < cuts.Count && cuts[j].Step - cuts[i].Step <= options.MaxRegionOperators; j++)
             {
@@ -218,6 +218,7 @@ public static class TilingSearch
         // tensors can go lowest: measured first, so a short budget still sees them.
         foreach (var (from, to, whole, _) in regions.OrderBy(r => r.Floor).ThenBy(r => r.To - r.From))
         {
+            if (outOfTime()) break;
             var alone = Segment(graph, cuts[from].Step + 1, cuts[to].Step, [whole.Input], [whole.Output]);
             var region = TilingRegion.Between(alone, whole.Input, whole.Output, out _)!;
             var (_, tailBefore) = Measure(alone);
@@ -241,18 +242,21 @@ public static class TilingSearch
                 result.Add(new RegionCandidate(from, to, whole, k, peak, extraMacs, tail - tailBefore));
                 measured(result.Count);
             }
-            if (outOfTime()) break;
         }
         return result;
     }
 
     /// <summary>TFLM's head (bytes) of each untiled stretch between two neighbouring cuts, and the
-    /// largest of the stretches before the first cut and after the last, each measured alone.</summary>
-    private static (long[] Gaps, long Fixed) UntiledBytes(Graph graph, IReadOnlyList<(int Step, string Tensor)> cuts)
+    /// largest of the stretches before the first cut and after the last, each measured alone; null
+    /// when the time ran out first.</summary>
+    private static (long[] Gaps, long Fixed)? UntiledBytes(Graph graph, IReadOnlyList<(int Step, string Tensor)> cuts, Func<bool> outOfTime)
     {
         var gaps = new long[cuts.Count - 1];
         for (int i = 0; i + 1 < cuts.Count; i++)
+        {
+            if (outOfTime()) return null;
             gaps[i] = Measure(Segment(graph, cuts[i].Step + 1, cuts[i + 1].Step, [cuts[i].Tensor], [cuts[i + 1].Tensor])).Head;
+        }
         long before = cuts[0].Step < 0 ? 0 : Measure(Segment(graph, 0, cuts[0].Step, graph.Inputs, [cuts[0].Tensor])).Head;
         int last = cuts[^1].Step;
         long after = last >= graph.Operators.Count - 1 ? 0 : Measure(Segment(graph, last + 1, graph.Operators.Count - 1, [cuts[^1].Tensor], graph.Outputs)).Head;

@@ -12,8 +12,8 @@ namespace GraphDsl.Tiling;
 /// <param name="BandCounts">Band counts tried for each region (those above its output rows are skipped).</param>
 /// <param name="MaxRegionOperators">Most operators in one region.</param>
 /// <param name="BudgetMilliseconds">Time after which no new candidate is tried; the best tiling found
-/// so far is kept (0: no limit). Each candidate costs a liveness analysis of the tiled graph, each
-/// plan an arena plan of the whole graph.</param>
+/// so far is kept (0: no limit). Each candidate region costs an arena plan of its own operators in
+/// bands, each plan an arena plan of the whole graph.</param>
 /// <param name="MinimizeHead">Minimize TFLM's head (planned section) instead of its whole arena.</param>
 public sealed record TilingOptions(
     double MaxMacOverhead = 0.20,
@@ -30,8 +30,9 @@ public sealed record TilingOptions(
 /// <summary>One tiled region: its boundary tensors, band count, operators and MACs.</summary>
 public sealed record TiledRegion(string Input, string Output, int Bands, int Operators, long MacsBefore, long MacsAfter);
 
-/// <summary>What the search did: the regions in the order they were tiled, TFLM's predicted head
-/// (bytes) and the graph's MACs before and after.</summary>
+/// <summary>What the search did: the regions in stored order of the tiled graph's plan (joint
+/// regions left to right, then those added one by one), the objective before and after (TFLM's
+/// predicted arena or head, bytes) and the graph's MACs before and after.</summary>
 public sealed record TilingResult(Graph Graph, IReadOnlyList<TiledRegion> Regions, long ArenaBefore, long ArenaAfter, long MacsBefore, long MacsAfter, int Evaluated)
 {
     public double MacOverhead => MacsBefore == 0 ? 0 : (double)(MacsAfter - MacsBefore) / MacsBefore;
@@ -46,11 +47,12 @@ public sealed record TilingResult(Graph Graph, IReadOnlyList<TiledRegion> Region
 ///    read the previous region's whole output. Because only that tensor crosses a cut, what one
 ///    region needs does not depend on how the others are cut.
 /// 2. Each region (at most <see cref="TilingOptions.MaxRegionOperators"/> operators, holding a
-///    window operator, whose untiled steps hold more than its input and output together, the least
-///    any tiling of it needs) is tiled alone with each band count, smallest first, while its extra
-///    MACs stay within the cap, and measured (<see cref="RegionCandidate"/>): its peak, its extra
-///    MACs and what its band operators add to TFLM's persistent section. Regions around the
-///    fullest steps are measured first, so a short budget still sees them.
+///    window operator) is tiled with each band count, smallest first, while its extra MACs stay
+///    within the cap (and until two more bands in a row did not lower its head), and measured as a
+///    graph of its own operators (<see cref="RegionCandidate"/>): TFLM's head while it runs, its
+///    extra MACs and what its band operators add to TFLM's persistent section. Regions whose input
+///    and output are smallest (both stay whole while it runs) are measured first, so a short budget
+///    still sees the promising ones.
 /// 3. <see cref="RegionChoice"/> combines the candidates into plans of several regions within
 ///    the MAC cap and <see cref="TilingOptions.MaxRegions"/>.
 /// 4. The plans are tiled and their real objective predicted (the whole arena plan and the TFLM
@@ -79,7 +81,7 @@ public static class TilingSearch
     private const int MaxPlansTried = 24;
 
     /// <param name="progress">Told after each candidate region and each plan is measured (long on
-    /// large CNNs: MobileNetV2 224 measures about 2,400 candidate regions), e.g. for the CLI's
+    /// large CNNs: MobileNetV2 224 measures about 2,000 candidate regions, about 15 s), e.g. for the CLI's
     /// progress line.</param>
     public static TilingResult Run(Graph graph, TilingOptions options, CancellationToken cancellation = default, Action<string>? progress = null) =>
         Run(graph, options, options.MinimizeHead ? PredictHead : PredictArena, cancellation, progress);

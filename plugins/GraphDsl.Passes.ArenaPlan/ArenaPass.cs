@@ -26,6 +26,7 @@ public sealed class ArenaPass : IGraphPass
             PassOption.Text("strategy", Defaults.Strategy, "Placement: " + string.Join(", ", ArenaStrategies.Names) + "."),
             PassOption.Text("reuse", ReuseKindsText.Format(Defaults.Reuse), "Reuse beyond liveness: all, none, views, inplace, concat, or kinds joined by '+'."),
             PassOption.Int("budget-ms", Defaults.BudgetMilliseconds, "CP-SAT time budget in milliseconds.") with { Rule = OptionRules.AtLeast(0) },
+            PassOption.Flag("reuse-savings", false, "Also plan the same order with no reuse, each kind alone and all kinds (same strategy) and record what each saves; five more plans."),
         ],
         Reports: ArenaDiagnostics.Planning)
     {
@@ -49,6 +50,11 @@ public sealed class ArenaPass : IGraphPass
         var stored = context.GetAnalysis<TflmArena>(model);
         var plan = ArenaPlanner.Plan(problem, null, options, context.Diagnostics, location, context.Cancellation, model, stored);
         if (plan is null) return PassResult.Unchanged(model);
-        return PassResult.From(model, model.WithMain(ArenaAnnotations.Write(model.Main, problem, plan)));
+        // What each reuse kind is worth, on the order and with the strategy of this plan.
+        var savings = context.Options.Get<bool>("reuse-savings")
+            ? ReuseSavings.Measure(problem, plan.Order, options,
+                ArenaStrategies.Create(options.Strategy, new ArenaStrategyOptions(options.BudgetMilliseconds))!, context.Cancellation)
+            : null;
+        return PassResult.From(model, model.WithMain(ArenaAnnotations.Write(model.Main, problem, plan, savings)));
     }
 }

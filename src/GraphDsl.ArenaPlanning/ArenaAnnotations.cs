@@ -17,8 +17,9 @@ public static class ArenaAnnotations
 {
     public const string Plan = WellKnownAnnotations.ArenaPlan;
 
-    /// <summary>The graph with <paramref name="plan"/> written through <see cref="ArenaAnnotation"/>.</summary>
-    public static Graph Write(Graph graph, MemoryProblem problem, ArenaPlan plan)
+    /// <summary>The graph with <paramref name="plan"/> written through <see cref="ArenaAnnotation"/>,
+    /// with what each reuse kind saves when <paramref name="savings"/> was measured.</summary>
+    public static Graph Write(Graph graph, MemoryProblem problem, ArenaPlan plan, ReuseSavings? savings = null)
     {
         if (plan.Tflm is { KeptStoredOrder: true })
             graph = ExecutionOrderAnnotation.Write(graph, plan.Order); // the order search's order lost under TFLM
@@ -30,6 +31,7 @@ public static class ArenaAnnotations
             plan.Strategy, plan.ProvenMinimal, plan.Alignment, plan.Fragmentation, ReuseKindsText.Format(plan.Reuse))
         {
             Tflm = plan.Tflm is { } tflm ? TflmSummary(tflm) : null,
+            ReuseSavings = savings?.Entries.Select(e => new ReuseSaving(ReuseKindsText.Format(e.Reuse), e.ArenaBytes, e.AdjustedPeakBytes, e.SavedBytes)).ToArray(),
         };
         return ArenaAnnotation.Write(graph, summary, places, aliases);
     }

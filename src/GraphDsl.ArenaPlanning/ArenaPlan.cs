@@ -26,7 +26,7 @@ public sealed record ArenaPlan(
 
     /// <summary>Share of the arena not explained by the adjusted peak: 0 means no byte is lost to
     /// gaps between buffers at the fullest step.</summary>
-    public double Fragmentation => ArenaBytes == 0 ? 0 : (double)(ArenaBytes - AdjustedPeakBytes) / ArenaBytes;
+    public double Fragmentation => GraphDsl.Analysis.Annotations.ArenaPlanSummary.FragmentationOf(ArenaBytes, AdjustedPeakBytes);
 
     /// <summary>The placement in the form the verifier checks.</summary>
     public ArenaLayout ToLayout(IReadOnlyList<long> sizes) =>

@@ -44,13 +44,15 @@ public sealed class PassFlags(string passName)
 
     public IEnumerable<Option> Options => _flags.Select(f => f.Flag);
 
-    /// <summary>The pipeline step, e.g. <c>arena{align=64}</c>, with only the flags given.</summary>
-    public string Step(ParseResult parse)
+    /// <summary>The pipeline step, e.g. <c>arena{align=64}</c>, with only the flags given, after the
+    /// options the command itself sets (<paramref name="fixedOptions"/>, e.g. <c>reuse-savings=true</c>).</summary>
+    public string Step(ParseResult parse, params (string Key, string Value)[] fixedOptions)
     {
-        var given = _flags
-            .Select(f => (f.Key, Value: f.Value(parse)))
-            .Where(f => f.Value is not null)
-            .Select(f => KeyValuePair.Create(f.Key, Convert.ToString(f.Value, CultureInfo.InvariantCulture)!))
+        var given = fixedOptions.Select(f => KeyValuePair.Create(f.Key, f.Value))
+            .Concat(_flags
+                .Select(f => (f.Key, Value: f.Value(parse)))
+                .Where(f => f.Value is not null)
+                .Select(f => KeyValuePair.Create(f.Key, Convert.ToString(f.Value, CultureInfo.InvariantCulture)!)))
             .ToList();
         return PipelineText.Print([new PipelineStep(passName, given)]);
     }

@@ -43,9 +43,11 @@ public sealed class PipelineRunner
     /// pipeline could not be set up (exit code 1).</summary>
     /// <param name="label">Names this run in progress lines when a command runs more than one
     /// pipeline (<c>optimize</c> plans the stored order first), so pass counters are not confused.</param>
+    /// <param name="progress">False for a short run whose progress lines would only be noise
+    /// (<see cref="WarnTflmCompatibility"/>).</param>
     public PipelineRun? Run(Model model, ModelSource? source, string pipelineText, ArtifactBuffer artifacts,
         Action<string>? printPipeline = null, IEnumerable<string>? established = null, string? label = null,
-        IReadOnlyList<(string Capability, string Why)>? goals = null)
+        IReadOnlyList<(string Capability, string Why)>? goals = null, bool progress = true)
     {
         var setup = new DiagnosticBag();
         var catalog = _catalog ??= LoadCatalog(setup);
@@ -72,7 +74,9 @@ public sealed class PipelineRunner
         try
         {
             PipelineRun run;
-            if (!Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+            if (!progress)
+                run = Execute(model, source, passes, artifacts, instruments, cancel.Token, _ => { });
+            else if (!Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive)
             {
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
                 run = console.Status().Spinner(Spinner.Known.Dots).Start("starting", status =>
@@ -101,6 +105,11 @@ public sealed class PipelineRunner
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>Runs the <c>tflm-check</c> pass, which prints a warning where TFLite Micro will
+    /// refuse the model (before flashing); false when it could not run (exit code 1 or 130).</summary>
+    public bool WarnTflmCompatibility(Model model, ModelSource? source) =>
+        Run(model, source, "tflm-check", new ArtifactBuffer(), progress: false) is { Succeeded: true };
 
     private PipelineRun Execute(Model model, ModelSource? source, IReadOnlyList<ScheduledPass> passes, ArtifactBuffer artifacts,
         IReadOnlyList<IPassInstrument> instruments, CancellationToken cancellation, Action<PipelineProgress> onProgress)

@@ -88,6 +88,10 @@ public static class ModelLoader
         return reader.ReadToEnd();
     }
 
+    /// <summary>A model written in the graph language held in memory (e.g. an embedded example),
+    /// parsed and verified as a <c>.gdsl</c> file would be; <paramref name="name"/> names it in diagnostics.</summary>
+    public static ReadResult FromText(string text, string name) => Verified(GraphDsl.Syntax.GraphDslSyntax.Parse(text, name), checkShapes: true);
+
     /// <summary>The front end's result with the verifier's findings added; the model is dropped
     /// when the verifier finds errors, so callers only ever see valid graphs.</summary>
     /// <param name="checkShapes">Also check declared output shapes (<see cref="TfliteShapeRules"/>,

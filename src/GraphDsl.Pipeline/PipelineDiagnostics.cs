@@ -13,6 +13,8 @@ public static class PipelineDiagnostics
     public static readonly DiagnosticDescriptor MissingRequirement = new("GD3005", Severity.Error, "pass '{0}' requires '{1}', which no earlier pass provides; {2}");
     public static readonly DiagnosticDescriptor RefusedOptionValue = new("GD3015", Severity.Error, "pass '{0}' option '{1}': {2} is refused: it {3}");
     public static readonly DiagnosticDescriptor MissingGoal = new("GD3016", Severity.Error, "the pipeline '{0}' does not provide '{1}'{3}: {2}; {4} (default pipeline: " + OptimizePipelines.Default + ")");
+    /// <summary>A command asked for an artifact (<c>model.tflite</c>, <c>model.h</c>) the pipeline's passes did not offer.</summary>
+    public static readonly DiagnosticDescriptor NoArtifact = new("GD3017", Severity.Error, "the pipeline '{0}' produced no '{1}' for {2}; end it with 'lower'");
     public static readonly DiagnosticDescriptor DuplicateOption = new("GD3006", Severity.Error, "pass '{0}' option '{1}' is given twice");
     public static readonly DiagnosticDescriptor ChangedWithoutNewInstance = new("GD3007", Severity.Error, "pass '{0}' ({1}) broke the contract: {2}");
     public static readonly DiagnosticDescriptor VerificationFailed = new("GD3008", Severity.Error, "the IR is invalid after pass '{0}': {1}");

@@ -91,11 +91,29 @@ public sealed record TflmArena(
     /// <summary>True when no operator's kernel had to be guessed.</summary>
     public bool IsExact => Estimates.Count == 0;
 
-    /// <summary>One line naming every operator that makes the figures estimates, grouped by
-    /// reason (<c>CONV_2D: input 1 is missing; its scratch buffers are not counted (subgraph0/op0, subgraph0/op2)</c>); null when exact.</summary>
-    public string? EstimateSummary => IsExact ? null : string.Join("; ", Estimates
-        .GroupBy(e => $"{e.Operator}: {e.Reason}")
-        .Select(g => $"{g.Key} ({string.Join(", ", g.Select(e => e.Where).Take(4))}{(g.Count() > 4 ? $" and {g.Count() - 4} more" : "")})"));
+    /// <summary>Reasons <see cref="EstimateSummary"/> spells out; the rest are counted by operator type.</summary>
+    public const int EstimateReasonsShown = 4;
+
+    /// <summary>One line naming the operators that make the figures estimates, grouped by reason
+    /// (<c>CONV_2D: input 1 is missing; its scratch buffers are not counted (subgraph0/op0, subgraph0/op2)</c>);
+    /// past <see cref="EstimateReasonsShown"/> reasons the others are counted by operator type
+    /// (<c>and 14 more reasons, operators by type: Conv 121, Relu 26</c>), as the GD3601 warnings are
+    /// grouped, so a model full of unmodelled kernels gives a short line. Null when exact.</summary>
+    public string? EstimateSummary
+    {
+        get
+        {
+            if (IsExact) return null;
+            var reasons = Estimates.GroupBy(e => $"{e.Operator}: {e.Reason}").ToList();
+            var shown = reasons.Take(EstimateReasonsShown)
+                .Select(g => $"{g.Key} ({string.Join(", ", g.Select(e => e.Where).Take(4))}{(g.Count() > 4 ? $" and {g.Count() - 4} more" : "")})");
+            if (reasons.Count <= EstimateReasonsShown) return string.Join("; ", shown);
+            var rest = reasons.Skip(EstimateReasonsShown).SelectMany(g => g)
+                .GroupBy(e => e.Operator)
+                .Select(g => $"{g.Key} {g.Select(e => e.Where).Distinct().Count()}");
+            return string.Join("; ", shown) + $"; and {reasons.Count - EstimateReasonsShown} more reasons, operators by type: {string.Join(", ", rest)}";
+        }
+    }
 
     /// <summary>The scratch buffers, in request order.</summary>
     public IEnumerable<TflmBuffer> ScratchBuffers => Buffers.Where(b => b.Kind == TflmBufferKind.Scratch);

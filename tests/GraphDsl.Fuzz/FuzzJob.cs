@@ -1,3 +1,5 @@
+using GraphDsl.Reports;
+using GraphDsl.Analysis;
 using GraphDsl.Importers.Onnx;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
@@ -79,9 +81,9 @@ public static class FuzzJob
         var plan = LoweringPlan.TryRead(optimized.Model!.Main, path, bag);
         if (plan is null)
             return Verdict.Failure(FailureKind.BadOutput, "plan", "the pipeline succeeded but its plan does not read back: " + FirstError(bag.ToList()));
-        var summary = OptimizationSummary.Compute(Path.GetFileName(path), stored.Model!.Main, plan);
-        _ = summary.ToJson();
-        _ = summary.ToTable();
+        var summary = OptimizationSummary.Compute(Path.GetFileName(path), stored.Model!.Main, plan.Graph);
+        _ = OptimizationSummaryJson.Render(summary);
+        _ = OptimizationSummaryText.Table(summary);
         _ = HtmlReport.Render(summary, stored.Model!.Main, plan);
 
         if (!optimized.Artifacts.TryGetValue(format.Artifact(), out var written))

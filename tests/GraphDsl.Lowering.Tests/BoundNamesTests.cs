@@ -1,3 +1,5 @@
+using GraphDsl.Reports;
+using GraphDsl.Analysis;
 using System.Text.Json;
 using GraphDsl.Ir;
 using GraphDsl.Loading;

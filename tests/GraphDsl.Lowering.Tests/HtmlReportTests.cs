@@ -1,3 +1,5 @@
+using GraphDsl.Reports;
+using GraphDsl.Analysis;
 using GraphDsl.TestKit;
 using System.Text.RegularExpressions;
 using GraphDsl.Ir.Diagnostics;
@@ -13,7 +15,7 @@ public sealed class HtmlReportTests(ChromiumFixture chromium) : IClassFixture<Ch
         var cell = PlannedGraphs.InceptionCell();
         var stored = PlannedGraphs.PlanStored(cell);
         var plan = LoweringPlan.TryRead(PlannedGraphs.Plan(cell, [0, 2, 3, 4, 1, 5, 6]), null, new DiagnosticBag())!;
-        var summary = OptimizationSummary.Compute("inception_cell.gdsl", stored, plan);
+        var summary = OptimizationSummary.Compute("inception_cell.gdsl", stored, plan.Graph);
         return HtmlReport.Render(summary, stored, plan);
     }
 

@@ -1,3 +1,5 @@
+using GraphDsl.Reports;
+using GraphDsl.Analysis;
 using System.Text.Json;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
@@ -39,7 +41,7 @@ public sealed class OptimizationSummaryTests
                 PlannedGraphs.Record(("proven_optimal", true), ("search_ms", 3.5))),
         };
         var plan = LoweringPlan.TryRead(optimized, null, new DiagnosticBag())!;
-        var s = OptimizationSummary.Compute("cell", stored, plan);
+        var s = OptimizationSummary.Compute("cell", stored, plan.Graph);
 
         Assert.Equal(BrutePeak(cell, [0, 1, 2, 3, 4, 5, 6]), s.Stored.PeakBytes);
         Assert.Equal(BrutePeak(cell, better), s.Optimized.PeakBytes);
@@ -48,7 +50,7 @@ public sealed class OptimizationSummaryTests
         // Largest operator footprint: the 1x1 expand reads stem (4096) and writes b2a (8192).
         Assert.Equal(4096 + 8192, s.LargestOperatorBytes);
 
-        using var json = JsonDocument.Parse(s.ToJson());
+        using var json = JsonDocument.Parse(OptimizationSummaryJson.Render(s));
         var root = json.RootElement;
         Assert.Equal(7, root.GetProperty("operators").GetInt32());
         Assert.Equal(8, root.GetProperty("activation_tensors").GetInt32());
@@ -59,6 +61,6 @@ public sealed class OptimizationSummaryTests
         Assert.Equal(plan.ArenaBytes, root.GetProperty("optimized").GetProperty("arena_bytes").GetInt64());
         Assert.True(root.GetProperty("optimized").GetProperty("order_proven_optimal").GetBoolean());
         Assert.Equal(3.5, root.GetProperty("optimized").GetProperty("search_ms").GetDouble());
-        Assert.Contains("peak live activations", s.ToTable());
+        Assert.Contains("peak live activations", OptimizationSummaryText.Table(s));
     }
 }

@@ -1,3 +1,4 @@
+using GraphDsl.Reports;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GraphDsl.Analysis;
@@ -25,7 +26,7 @@ public sealed class ReportDetailTests : IDisposable
         var cell = PlannedGraphs.InceptionCell();
         var stored = PlannedGraphs.PlanStored(cell);
         var plan = LoweringPlan.TryRead(PlannedGraphs.Plan(cell, [0, 2, 3, 4, 1, 5, 6]), null, new DiagnosticBag())!;
-        var summary = OptimizationSummary.Compute("inception_cell.gdsl", stored, plan);
+        var summary = OptimizationSummary.Compute("inception_cell.gdsl", stored, plan.Graph);
         return (summary, HtmlReport.Render(summary, stored, plan));
     }
 
@@ -44,14 +45,14 @@ public sealed class ReportDetailTests : IDisposable
         var move = Assert.Single(summary.Moves);
         Assert.Equal((1, 4, "#1 CONV_2D 'branch1'"), (move.Operator, move.Step, move.Label));
 
-        using var json = JsonDocument.Parse(summary.ToJson());
+        using var json = JsonDocument.Parse(OptimizationSummaryJson.Render(summary));
         var root = json.RootElement;
         Assert.Equal(["b2a", "stem", "b2"], root.GetProperty("optimized").GetProperty("peak_tensors").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
         Assert.Equal(13312, root.GetProperty("optimized").GetProperty("peak_tensors").EnumerateArray().Sum(t => t.GetProperty("bytes").GetInt64()));
         var moved = Assert.Single(root.GetProperty("moved_operators").EnumerateArray().ToArray());
         Assert.Equal((1, 4, "branch1"), (moved.GetProperty("from").GetInt32(), moved.GetProperty("to").GetInt32(), moved.GetProperty("name").GetString()));
 
-        var details = summary.ToDetails();
+        var details = OptimizationSummaryText.Details(summary);
         Assert.Contains("live at the peak, after:  b2a 8,192 B, stem 4,096 B, b2 1,024 B", details);
         Assert.Contains("#1 CONV_2D 'branch1' 1 -> 4", details);
 

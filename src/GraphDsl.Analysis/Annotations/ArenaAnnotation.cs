@@ -15,7 +15,21 @@ public sealed record ArenaPlanSummary(long ArenaBytes, long PeakBytes, long Adju
 {
     /// <summary>TFLM's figures for the model as it will be written, when the planner computed them.</summary>
     public TflmArenaSummary? Tflm { get; init; }
+
+    /// <summary>What each reuse setting gives on the same order with the same strategy, when the
+    /// arena pass measured it (<c>arena{reuse-savings=true}</c>, which <c>graphdsl plan</c> sets).</summary>
+    public IReadOnlyList<ReuseSaving>? ReuseSavings { get; init; }
+
+    /// <summary>Share of the arena not explained by the adjusted peak: 0 means no byte is lost to
+    /// gaps between buffers at the fullest step. Exact (the annotation keeps 4 digits).</summary>
+    public static double FragmentationOf(long arenaBytes, long adjustedPeakBytes) =>
+        arenaBytes == 0 ? 0 : (double)(arenaBytes - adjustedPeakBytes) / arenaBytes;
 }
+
+/// <summary>One reuse setting planned alone: its arena, its adjusted peak, and the bytes it saves
+/// against no reuse, all in bytes (fields <c>reuse_savings*</c> of <c>@arena_plan</c>).</summary>
+/// <param name="Reuse">The setting as the <c>reuse=</c> option spells it (<c>none</c>, <c>views</c>, ..., <c>all</c>).</param>
+public sealed record ReuseSaving(string Reuse, long ArenaBytes, long AdjustedPeakBytes, long SavedBytes);
 
 /// <summary>What TensorFlow Lite Micro will need for the written model (GraphDsl.Tflm's model of
 /// its arena, fields <c>tflm_*</c> of <c>@arena_plan</c>), all in bytes.</summary>
@@ -89,10 +103,47 @@ public static class ArenaAnnotation
             if (t.Estimate is { } estimate) fields.Add(("tflm_estimate", estimate));
             fields.Add(("tflm_commit", t.Commit));
         }
+        if (summary.ReuseSavings is { } savings)
+        {
+            fields.Add(("reuse_savings", List(savings.Select(r => (AttributeValue)r.Reuse))));
+            fields.Add(("reuse_savings_arena_bytes", List(savings.Select(r => (AttributeValue)r.ArenaBytes))));
+            fields.Add(("reuse_savings_adjusted_peak_bytes", List(savings.Select(r => (AttributeValue)r.AdjustedPeakBytes))));
+            fields.Add(("reuse_savings_saved_bytes", List(savings.Select(r => (AttributeValue)r.SavedBytes))));
+        }
         var figures = Of([.. fields]);
         var result = graph with { Tensors = tensors, Annotations = graph.Annotations.With(WellKnownAnnotations.ArenaPlan, figures) };
         return result.Equals(graph) ? graph : result;
     }
+
+    /// <summary>Every figure of the graph's <c>@arena_plan</c>, or null when it is absent or lacks
+    /// one of the figures every plan has (arena, peaks, greedy arena, strategy, alignment, reuse).</summary>
+    public static ArenaPlanSummary? Read(Graph graph)
+    {
+        if (Fields(graph.Annotations, WellKnownAnnotations.ArenaPlan) is not { } f
+            || Int(f, "arena_bytes") is not { } arena || Int(f, "peak_bytes") is not { } peak
+            || Int(f, "adjusted_peak_bytes") is not { } adjusted || Int(f, "tflm_greedy_arena_bytes") is not { } greedy
+            || Text(f, "strategy") is not { } strategy || Int(f, "align") is not { } align || Text(f, "reuse") is not { } reuse)
+            return null;
+        return new ArenaPlanSummary(arena, peak, adjusted, greedy, strategy, Flag(f, "proven_minimal") ?? false, align,
+            Real(f, "fragmentation") ?? ArenaPlanSummary.FragmentationOf(arena, adjusted), reuse)
+        {
+            Tflm = Tflm(graph),
+            ReuseSavings = ReadReuseSavings(f),
+        };
+    }
+
+    private static IReadOnlyList<ReuseSaving>? ReadReuseSavings(AttributeMap f)
+    {
+        if (f["reuse_savings"] is not AttributeValue.List names) return null;
+        var arena = f["reuse_savings_arena_bytes"]?.AsInts();
+        var adjusted = f["reuse_savings_adjusted_peak_bytes"]?.AsInts();
+        var saved = f["reuse_savings_saved_bytes"]?.AsInts();
+        int n = names.Items.Count;
+        if (arena?.Count != n || adjusted?.Count != n || saved?.Count != n || names.Items.Any(i => i is not AttributeValue.Str)) return null;
+        return names.Items.Select((name, i) => new ReuseSaving(((AttributeValue.Str)name).Value, arena[i], adjusted[i], saved[i])).ToArray();
+    }
+
+    private static AttributeValue List(IEnumerable<AttributeValue> items) => new AttributeValue.List(items.ToEquatableArray());
 
     /// <summary>True when the graph carries an <c>@arena_plan</c> (complete or not).</summary>
     public static bool HasPlan(Graph graph) => graph.Annotations.ContainsKey(WellKnownAnnotations.ArenaPlan);

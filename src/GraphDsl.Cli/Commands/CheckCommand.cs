@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using GraphDsl.Ir;
 using GraphDsl.Loading;
-using GraphDsl.Tflm;
 
 namespace GraphDsl.Cli.Commands;
 
@@ -22,7 +21,7 @@ public static class CheckCommand
             var printer = new DiagnosticPrinter(Console.Error);
             printer.Print(result.Diagnostics);
             if (!result.Succeeded) return 1;
-            printer.Print(TflmCompatibility.Grouped(TflmCompatibility.Check(result.Model!)));
+            if (!new PipelineRunner().WarnTflmCompatibility(result.Model!, result.Source)) return 1;
             // Named by the file the user gave (as every command's output is), not the graph inside it.
             Console.Out.WriteLine(Path.GetFileName(path) + ": " + Summary(result.Model!.Main));
             return 0;

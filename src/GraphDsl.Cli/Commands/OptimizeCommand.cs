@@ -4,11 +4,10 @@ using System.Text;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
-using GraphDsl.Tflm;
-using GraphDsl.Lowering;
+using GraphDsl.Analysis;
+using GraphDsl.Reports;
 using GraphDsl.Pipeline;
 using GraphDsl.Reports.Html;
-using GraphDsl.Syntax;
 
 namespace GraphDsl.Cli.Commands;
 
@@ -28,9 +27,6 @@ public static class OptimizeCommand
     public const string DefaultModelName = "examples/inception_exported.gdsl";
 
     private const string DefaultModelResource = "GraphDsl.Cli.DefaultModel.gdsl";
-
-    public static readonly DiagnosticDescriptor NoArtifact = new("GD3530", Severity.Error,
-        "The pipeline '{0}' produced no '{1}' for {2}; end it with 'lower'.");
 
     public static Command Create()
     {
@@ -65,7 +61,9 @@ public static class OptimizeCommand
         printer.Print(read.Diagnostics);
         if (!read.Succeeded) return 1;
         var model = read.Model!;
-        printer.Print(TflmCompatibility.Grouped(TflmCompatibility.Check(model)));  // before flashing: what TFLM will refuse
+        // One runner for every pipeline of this command: plugins load once, progress and Ctrl+C as in `run`.
+        var runner = new PipelineRunner();
+        if (!runner.WarnTflmCompatibility(model, read.Source)) return 1;  // before flashing: what TFLM will refuse
         // -o gets the model in its own format (lowering rewrites the source), so its name must say so.
         var format = read.Source?.Format ?? ModelSource.Text;
         if (!StagedOutputs.CheckExtension(request.Output, "the optimized model", $"{format} (the input's format)", "." + format)
@@ -81,8 +79,6 @@ public static class OptimizeCommand
         foreach (var path in new[] { request.Output, request.Report, request.Header }.OfType<string>()) destinations.Add(path, default);
         if (!destinations.Check(inputs, request.Force, diagnostics)) return Fail(printer, diagnostics);
 
-        // One runner for both pipelines: plugins load once, progress and Ctrl+C as in `run`.
-        var runner = new PipelineRunner();
         var storedModel = OptimizePipelines.InStoredOrder(model);
         var storedRun = runner.Run(storedModel, read.Source, OptimizePipelines.Stored, new ArtifactBuffer(),
             established: OptimizePipelines.Established(storedModel), label: "stored order");
@@ -101,41 +97,35 @@ public static class OptimizeCommand
             established: OptimizePipelines.Established(model), goals: goals);
         if (optimizedRun is not { Succeeded: true }) return Failed(optimizedRun, printer, diagnostics);
         var optimized = optimizedRun.Model;
-        var plan = LoweringPlan.TryRead(optimized.Main, request.Model, diagnostics);
-        if (plan is null) return Fail(printer, diagnostics);
-        var summary = OptimizationSummary.Compute(label, stored.Main, plan);
+        // The verify pass (a goal above) checked the plan, so its figures read back.
+        var summary = OptimizationSummary.Compute(label, stored.Main, optimized.Main, tflmRunsModel: format != ModelSource.Onnx);
 
         var files = new OutputFiles();
         if (request.Output is not null)
         {
             var name = ArtifactFor(format);
             if (!artifacts.Items.TryGetValue(name, out var bytes))
-                diagnostics.Report(NoArtifact, null, request.Pipeline, name, label);
+                diagnostics.Report(PipelineDiagnostics.NoArtifact, null, request.Pipeline, name, label);
             else files.Add(request.Output, bytes);
         }
         if (request.Header is not null)
         {
             if (!artifacts.Items.TryGetValue("model.h", out var bytes))
-                diagnostics.Report(NoArtifact, null, request.Pipeline, "model.h", label);
+                diagnostics.Report(PipelineDiagnostics.NoArtifact, null, request.Pipeline, "model.h", label);
             else files.Add(request.Header, bytes);
         }
-        if (request.Report is not null)
-            files.Add(request.Report, Encoding.UTF8.GetBytes(HtmlReport.Render(summary, stored.Main, plan)));
+        if (request.Report is not null && HtmlReport.Render(summary, stored.Main, optimized.Main, diagnostics) is { } html)
+            files.Add(request.Report, Encoding.UTF8.GetBytes(html));
         if (diagnostics.HasErrors || !files.Check(inputs, request.Force, diagnostics) || !files.Commit(diagnostics))
             return Fail(printer, diagnostics);
         printer.Print(diagnostics);
 
         if (request.Json)
         {
-            Console.Out.WriteLine(summary.ToJson());
+            Console.Out.WriteLine(OptimizationSummaryJson.Render(summary));
             return 0;
         }
-        Console.Out.WriteLine($"model: {label} ({summary.Operators} operators, {summary.ActivationTensors} activation tensors)");
-        Console.Out.WriteLine($"pipeline: {request.Pipeline}");
-        Console.Out.WriteLine();
-        Console.Out.Write(summary.ToTable());
-        if (summary.OrderLine() is { } orderLine) Console.Out.WriteLine(orderLine);
-        Console.Out.Write(summary.ToDetails());
+        Console.Out.Write(OptimizationSummaryText.Render(summary, request.Pipeline));
         foreach (var path in files.Paths) Console.Out.WriteLine($"wrote {path}");
         return 0;
     }
@@ -153,7 +143,7 @@ public static class OptimizeCommand
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(DefaultModelResource)
             ?? throw new InvalidOperationException("The embedded default model is missing from this build.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        return ModelLoader.Verified(GraphDslSyntax.Parse(reader.ReadToEnd(), DefaultModelName), checkShapes: true);
+        return ModelLoader.FromText(reader.ReadToEnd(), DefaultModelName);
     }
 
     private static int Fail(DiagnosticPrinter printer, DiagnosticBag diagnostics)

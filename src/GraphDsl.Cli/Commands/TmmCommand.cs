@@ -6,7 +6,6 @@ using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
 using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
-using GraphDsl.Tflm;
 using GraphDsl.Pipeline;
 using GraphDsl.Reports;
 using Spectre.Console;
@@ -52,14 +51,15 @@ public static class TmmCommand
             printer.Print(loaded.Diagnostics);
             if (!loaded.Succeeded) return 1;
             var input = loaded.Model!;
-            printer.Print(TflmCompatibility.Grouped(TflmCompatibility.Check(input)));
+            var runner = shared.CreateRunner(parse);
+            if (!runner.WarnTflmCompatibility(input, loaded.Source)) return 1;
             if (parse.GetValue(order) is { } orderText)
             {
                 if (WithOrder(input, orderText, printer) is not { } ordered) return 1;
                 input = ordered;
             }
 
-            var run = shared.CreateRunner(parse).Run(input, loaded.Source, $"tmm{{view={parse.GetValue(view)}}}", new ArtifactBuffer());
+            var run = runner.Run(input, loaded.Source, $"tmm{{view={parse.GetValue(view)}}}", new ArtifactBuffer());
             if (run is null) return 1;
             if (!run.Succeeded) return PipelineRunner.ExitCode(run);
             var table = TmmTable.FromModel(run.Model)!;

@@ -1,4 +1,4 @@
-namespace GraphDsl.Lowering;
+namespace GraphDsl.Analysis;
 
 /// <summary>Activation memory of one execution order: the peak of live bytes, the arena the plan
 /// needs, and what TensorFlow Lite Micro's greedy planner would need for the same order.</summary>

@@ -16,6 +16,11 @@ namespace GraphDsl.Reports.Html;
 /// the page renders the same offline and in a sandboxed viewer.</remarks>
 public static class HtmlReport
 {
+    /// <summary>The report of a run whose pipeline verified the plan of <paramref name="optimized"/>;
+    /// null (with the reason in <paramref name="diagnostics"/>) when its plan does not read.</summary>
+    public static string? Render(OptimizationSummary summary, Graph stored, Graph optimized, DiagnosticBag diagnostics) =>
+        LoweringPlan.TryRead(optimized, null, diagnostics) is { } plan ? Render(summary, stored, plan) : null;
+
     /// <param name="summary">The figures of the run.</param>
     /// <param name="stored">The main graph as stored, annotated by an arena plan for the stored
     /// order when one was made (its layout is then drawn as "before").</param>
@@ -48,7 +53,7 @@ public static class HtmlReport
         if (summary.SetDims.Count > 0)
             Fact(sb, "dynamic dimensions set with --dim (figures hold for these sizes only)", string.Join(", ", summary.SetDims));
         Fact(sb, "largest single-operator footprint (inputs + outputs of one operator)", Num(summary.LargestOperatorBytes) + " B");
-        if (summary.OrderLine() is { } orderLine) Fact(sb, "order", orderLine["order: ".Length..]);
+        if (OptimizationSummaryText.OrderLine(summary) is { } orderLine) Fact(sb, "order", orderLine["order: ".Length..]);
         if (summary.SearchMs is { } ms) Fact(sb, "order search time", ms.ToString("0.#", CultureInfo.InvariantCulture) + " ms");
         sb.Append("</table>\n");
 

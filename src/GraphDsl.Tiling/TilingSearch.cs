@@ -47,12 +47,12 @@ public sealed record TilingResult(Graph Graph, IReadOnlyList<TiledRegion> Region
 ///    read the previous region's whole output. Because only that tensor crosses a cut, what one
 ///    region needs does not depend on how the others are cut.
 /// 2. Each region (at most <see cref="TilingOptions.MaxRegionOperators"/> operators, holding a
-///    window operator) is tiled with each band count, smallest first, while its extra MACs stay
-///    within the cap (and until two more bands in a row did not lower its head), and measured as a
-///    graph of its own operators (<see cref="RegionCandidate"/>): TFLM's head while it runs, its
-///    extra MACs and what its band operators add to TFLM's persistent section. Regions whose input
-///    and output are smallest (both stay whole while it runs) are measured first, so a short budget
-///    still sees the promising ones.
+///    window operator, whose untiled stretches need more than its input and output together, which
+///    stay whole while it runs) is tiled with each band count, smallest first, while its extra MACs
+///    stay within the cap (and until two more bands in a row did not lower its head), and measured
+///    as a graph of its own operators (<see cref="RegionCandidate"/>): TFLM's head while it runs,
+///    its extra MACs and what its band operators add to TFLM's persistent section. Short regions are
+///    measured first: cheap, and what plans combine.
 /// 3. <see cref="RegionChoice"/> combines the candidates into plans of several regions within
 ///    the MAC cap and <see cref="TilingOptions.MaxRegions"/>.
 /// 4. The plans are tiled and their real objective predicted (the whole arena plan and the TFLM
@@ -112,7 +112,7 @@ public static class TilingSearch
         var cuts = CutPoints(graph);
         if (cuts.Count < 2) return null;
         if (UntiledBytes(graph, cuts, () => after(MeasureShare)) is not var (gaps, fixedBytes)) return null;
-        var candidates = Candidates(graph, cuts, options, extraMacCap, () => after(MeasureShare), cancellation,
+        var candidates = Candidates(graph, cuts, gaps, options, extraMacCap, () => after(MeasureShare), cancellation,
             n => progress?.Invoke($"{n} candidate regions measured"));
         var plans = RegionChoice.Plans(gaps, fixedBytes, candidates, extraMacCap, options.MaxRegions, !options.MinimizeHead, () => after(PlanShare));
         (Graph Graph, long Arena, IReadOnlyList<RegionCandidate> Regions, int Evaluated)? best = null;
@@ -198,11 +198,11 @@ public static class TilingSearch
 
     /// <summary>Every region between two cuts tiled alone with each band count and measured on its
     /// own operators (stage 2).</summary>
-    private static List<RegionCandidate> Candidates(Graph graph, IReadOnlyList<(int Step, string Tensor)> cuts, TilingOptions options,
+    private static List<RegionCandidate> Candidates(Graph graph, IReadOnlyList<(int Step, string Tensor)> cuts, long[] gaps, TilingOptions options,
         long extraMacCap, Func<bool> outOfTime, CancellationToken cancellation, Action<int> measured)
     {
         var counts = options.BandCounts ?? TilingOptions.DefaultBandCounts;
-        var regions = new List<(int From, int To, TilingRegion Region, long Floor)>();
+        var regions = new List<(int From, int To, TilingRegion Region, long Gain)>();
         for (int i = 0; i < cuts.Count && !outOfTime(); i++)
         {
             for (int j = i + 1; j < cuts.Count && cuts[j].Step - cuts[i].Step <= options.MaxRegionOperators; j++)
@@ -212,13 +212,17 @@ public static class TilingSearch
                 if (TilingRegion.Between(graph, x, y, out _) is not { } region) continue;
                 // The region must be exactly the steps between its cuts (nothing else runs there).
                 if (region.Operators.Count != b - a || !region.Rules.Any(r => r.Kind == BandKind.Window)) continue;
-                regions.Add((i, j, region, (graph.Tensor(x).Type.ByteSize ?? 0) + (graph.Tensor(y).Type.ByteSize ?? 0)));
+                // Input and output stay whole while the region runs: its bands cannot go below
+                // them, so a region is worth measuring only where its untiled stretches need more.
+                long floor = (graph.Tensor(x).Type.ByteSize ?? 0) + (graph.Tensor(y).Type.ByteSize ?? 0);
+                long gain = gaps.Skip(i).Take(j - i).Max() - floor;
+                if (gain > 0) regions.Add((i, j, region, gain));
             }
         }
         var result = new List<RegionCandidate>();
-        // Input and output are whole while a region runs, so regions with the smallest boundary
-        // tensors can go lowest: measured first, so a short budget still sees them.
-        foreach (var (from, to, whole, _) in regions.OrderBy(r => r.Floor).ThenBy(r => r.To - r.From))
+        // Short regions first (cheap to measure, and what a plan combines), the most they can save
+        // first among equally long ones.
+        foreach (var (from, to, whole, _) in regions.OrderBy(r => r.To - r.From).ThenByDescending(r => r.Gain))
         {
             if (outOfTime()) break;
             var alone = Segment(graph, cuts[from].Step + 1, cuts[to].Step, [whole.Input], [whole.Output]);

@@ -57,8 +57,9 @@ public sealed record TilingResult(Graph Graph, IReadOnlyList<TiledRegion> Region
 ///    the MAC cap and <see cref="TilingOptions.MaxRegions"/>.
 /// 4. The plans are tiled and their real objective predicted (the whole arena plan and the TFLM
 ///    arena model), best predicted first; the lowest wins if it is below the untiled graph's.
-/// 5. From there, regions are added one at a time while one lowers the real objective
-///    (<see cref="Greedy"/>): the joint choice cannot see what the placement of the whole graph gains.
+/// 5. From the untiled graph and from the best plan, regions are added one at a time while one
+///    lowers the real objective (<see cref="Greedy"/>), and the better of the two is kept: the
+///    joint choice cannot see what the placement of the whole graph gains.
 /// Budget: stage 2 stops at half of <see cref="TilingOptions.BudgetMilliseconds"/>, stage 4 at 80 %,
 /// stage 5 at the end; each stops between candidates, so one candidate may run past it.
 /// The objective is the whole arena, not the head: every band operator adds its op data (per-channel
@@ -98,10 +99,16 @@ public static class TilingSearch
         var clock = System.Diagnostics.Stopwatch.StartNew();
         bool After(double share) => options.BudgetMilliseconds > 0 && clock.ElapsedMilliseconds > options.BudgetMilliseconds * share;
         var joint = Joint(graph, options, arena, macCap - macsBefore, After, cancellation, progress);
-        var start = joint is { } j && j.Arena < arenaBefore
-            ? new TilingResult(j.Graph, Summaries(graph, j.Regions), arenaBefore, j.Arena, macsBefore, MacCounter.Of(j.Graph), j.Evaluated)
-            : new TilingResult(graph, [], arenaBefore, arenaBefore, macsBefore, macsBefore, joint?.Evaluated ?? 0);
-        return Greedy(start, options, arena, macCap, () => After(1), cancellation, progress);
+        var untiled = new TilingResult(graph, [], arenaBefore, arenaBefore, macsBefore, macsBefore, joint?.Evaluated ?? 0);
+        var alone = Greedy(untiled, options, arena, macCap, () => After(1), cancellation, progress);
+        if (joint is not { } j || j.Arena >= arenaBefore) return alone;
+        // Regions added one by one from the untiled graph can beat the joint plan where the
+        // placement of the whole graph gains what regions measured alone do not show (vww_96_int8).
+        var fromJoint = Greedy(new TilingResult(j.Graph, Summaries(graph, j.Regions), arenaBefore, j.Arena, macsBefore, MacCounter.Of(j.Graph), alone.Evaluated),
+            options, arena, macCap, () => After(1), cancellation, progress);
+        return alone.ArenaAfter < fromJoint.ArenaAfter || (alone.ArenaAfter == fromJoint.ArenaAfter && alone.MacsAfter < fromJoint.MacsAfter)
+            ? alone with { Evaluated = fromJoint.Evaluated }
+            : fromJoint;
     }
 
     /// <summary>Stages 1-4: the best plan of several regions chosen together, by its real predicted

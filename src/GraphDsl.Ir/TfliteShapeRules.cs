@@ -20,6 +20,8 @@ public static class TfliteShapeRules
     public static readonly DiagnosticDescriptor DeclaredShapeMismatch = new("GD1112", Severity.Error,
         "operator {0} declares its output as {1}, but {2} gives {3}");
 
+    public static readonly DiagnosticDescriptor BadOperands = new("GD1113", Severity.Error, "operator {0}: {1}");
+
     /// <summary>Checks output 0 of every operator of every graph whose shapes are all known against
     /// <see cref="Expected"/> (RESHAPE, SQUEEZE and EXPAND_DIMS: the element count); GD1112 errors
     /// located at the operator.</summary>
@@ -40,6 +42,11 @@ public static class TfliteShapeRules
                         && input.ElementCount != output.Type.Shape.ElementCount)
                         diagnostics.Add(Diagnostic.Create(DeclaredShapeMismatch, location, op.Label(i), output.Type.Shape,
                             $"{op.OpType} keeps the element count of its input {input}, so it", $"{input.ElementCount} elements, not {output.Type.Shape.ElementCount}"));
+                    continue;
+                }
+                if (Problem(graph, op) is { } problem)
+                {
+                    diagnostics.Add(Diagnostic.Create(BadOperands, location, op.Label(i), problem));
                     continue;
                 }
                 if (Expected(graph, op, out var rule) is { } expected && !expected.Equals(output.Type.Shape))
@@ -82,6 +89,58 @@ public static class TfliteShapeRules
             "FULLY_CONNECTED" => FullyConnected(op, xd, inputs, ref rule),
             _ => null,
         };
+    }
+
+    /// <summary>What makes the operands or attributes of a checked operator impossible for TFLM
+    /// (the same kernels' Prepare checks), or null. Unknown shapes and absent operands or
+    /// attributes are not problems: a graph written for memory alone may leave out weights and
+    /// strides (e.g. <c>CONV_2D(x)</c>), and is then simply not checked.</summary>
+    public static string? Problem(Graph graph, Operator op)
+    {
+        var shapes = op.Inputs.Select(n => n is null ? null : graph.FindTensor(n)?.Type.Shape).ToArray();
+        var x = shapes.Length > 0 && shapes[0] is { IsFullyKnown: true } s0 ? Dims(s0) : null;
+        switch (op.OpType)
+        {
+            case "CONV_2D" or "DEPTHWISE_CONV_2D":
+                if (shapes.Length >= 2 && shapes[1] is { IsFullyKnown: true } w)
+                {
+                    if (w.Rank != 4) return $"its filter {w} is not of rank 4";
+                    long filterChannels = w.Dims[3].Value!.Value;
+                    if (x is { Length: 4 } && op.OpType == "CONV_2D" && (filterChannels == 0 || x[3] % filterChannels != 0))
+                        return $"its filter {w} reads {filterChannels} channels, which do not divide the input's {x[3]}";
+                    if (x is { Length: 4 } && op.OpType == "DEPTHWISE_CONV_2D" && (x[3] == 0 || filterChannels % x[3] != 0))
+                        return $"its filter {w} has {filterChannels} channels, not a multiple of the input's {x[3]}";
+                }
+                return WindowProblem(op, pool: false);
+            case "AVERAGE_POOL_2D" or "MAX_POOL_2D" or "L2_POOL_2D":
+                return WindowProblem(op, pool: true);
+            case "CONCATENATION":
+                if (Int(op, "axis") is not { } axis || x is null) return null;
+                if (axis < -x.Length || axis >= x.Length) return $"axis {axis} is outside the inputs' rank {x.Length}";
+                long a = axis < 0 ? axis + x.Length : axis;
+                foreach (var s in shapes.Skip(1))
+                    if (s is { IsFullyKnown: true } && (s.Rank != x.Length || Enumerable.Range(0, x.Length).Any(d => d != a && s.Dims[d].Value != x[d])))
+                        return $"input {s} does not match {shapes[0]} outside axis {a}";
+                return null;
+            default:
+                if (Broadcasting.Contains(op.OpType) && shapes.All(s => s is { IsFullyKnown: true }))
+                {
+                    string rule = "";
+                    if (Broadcast(shapes, ref rule) is null) return $"its inputs {string.Join(", ", shapes.Select(s => s!.ToString()))} do not broadcast";
+                }
+                return null;
+        }
+    }
+
+    private static string? WindowProblem(Operator op, bool pool)
+    {
+        var padding = (op.Attributes["padding"] as AttributeValue.Str)?.Value;
+        if (padding is not null && padding.ToUpperInvariant() is not ("SAME" or "VALID")) return $"padding '{padding}' is neither same nor valid";
+        if (Pair(op, "stride_h", "stride_w", "stride") is (long sh, long sw) && (sh < 1 || sw < 1)) return $"stride {sh}x{sw} is not positive";
+        if (Pair(op, "dilation_h_factor", "dilation_w_factor", "dilation") is (long dh, long dw) && (dh < 1 || dw < 1))
+            return $"dilation {dh}x{dw} is not positive";
+        return pool && Pair(op, "filter_height", "filter_width", "filter") is (long fh, long fw) && (fh < 1 || fw < 1)
+            ? $"filter {fh}x{fw} is not positive" : null;
     }
 
     private static Shape? Broadcast(Shape?[] inputs, ref string rule)

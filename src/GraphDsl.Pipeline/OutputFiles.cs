@@ -27,6 +27,9 @@ public sealed class OutputFiles
     public static readonly DiagnosticDescriptor WrongExtension = new("GD3025", Severity.Error,
         "Output '{0}': {1} is written as {2}, so its name must end in {3}.");
 
+    public static readonly DiagnosticDescriptor HeaderWithoutModel = new("GD3026", Severity.Error,
+        "Output '{0}': the C header's plan and schedule are those of the optimized model, which only -o writes; add -o OUT{1} and deploy that model with the header.");
+
     /// <summary>Reports GD3025 unless <paramref name="path"/> ends in one of <paramref name="extensions"/>
     /// (case-insensitive, with the dot); <paramref name="what"/> names the output in the message.</summary>
     public static bool CheckExtension(string path, string what, string format, IReadOnlyList<string> extensions, DiagnosticBag diagnostics)

@@ -62,6 +62,10 @@ public static class OptimizationSummaryText
         {
             sb.Append(CultureInfo.InvariantCulture,
                 $"tiling: {Plural(tiling.Regions.Count, "region")} in row bands ({string.Join(", ", tiling.Regions.Select(r => $"{Plural(r.Operators, "operator")} -> '{LiveTensor.ShortName(r.Output)}' in {r.Bands} bands"))}); MACs {tiling.MacsBefore:N0} -> {tiling.MacsAfter:N0} (+{100 * tiling.MacOverhead:F1}%, cap {100 * tiling.MaxMacOverhead:F0}%)\n");
+            // Liveness counts every tensor on its own; a band's SLICE view and the in-place
+            // CONCATENATION that joins the bands share bytes, which only the arena counts once.
+            if (s.Optimized.PeakBytes > s.Stored.PeakBytes)
+                sb.Append("  (peak live activations and largest single operator count each tensor separately; tiling's band slices and joins share bytes with their source and result, which the arena and TFLM rows count once)\n");
         }
         if (s.Optimized.TflmArenaBytes is { } arena && s.Optimized.TflmBreakdown is var (act, scr, persistent))
             sb.Append(CultureInfo.InvariantCulture,

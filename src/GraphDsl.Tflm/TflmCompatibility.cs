@@ -29,6 +29,16 @@ public static class TflmCompatibility
     public static bool AppliesTo(Model model) =>
         model.Graphs.SelectMany(g => g.Operators).All(o => TfliteOpName.IsMatch(o.OpType));
 
+    /// <summary>" (did you mean CONV_2D?)" when a builtin TFLM runs is spelled the same but for
+    /// case and underscores (a hand-written <c>CONV2D</c>), else "".</summary>
+    private static string DidYouMean(string opType)
+    {
+        static string Key(string s) => s.Replace("_", "", StringComparison.Ordinal).ToUpperInvariant();
+        var key = Key(opType);
+        var match = TflmKernelRules.Builtins.FirstOrDefault(b => Key(b) == key);
+        return match is null ? "" : $" (did you mean {match}?)";
+    }
+
     /// <summary>One warning per operator TFLM would refuse, in subgraph and operator order (the
     /// order TFLM prepares them); empty when <see cref="AppliesTo"/> is false.</summary>
     public static IReadOnlyList<Diagnostic> Check(Model model)
@@ -49,7 +59,7 @@ public static class TflmCompatibility
                 }
                 if (!TflmKernelRules.Builtins.Contains(op.OpType))
                 {
-                    found.Add(Diagnostic.Create(TflmCompatibilityDiagnostics.NoKernel, at, op.OpType));
+                    found.Add(Diagnostic.Create(TflmCompatibilityDiagnostics.NoKernel, at, op.OpType + DidYouMean(op.OpType)));
                     continue;
                 }
                 if (op.OpType == "VAR_HANDLE")

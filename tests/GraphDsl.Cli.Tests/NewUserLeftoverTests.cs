@@ -98,4 +98,33 @@ public sealed class NewUserLeftoverTests : InTempDirectory
             Assert.DoesNotContain("--force", run.StdErr);
         }
     }
+
+    [SkippableFact]
+    public void An_artifacts_folder_that_cannot_be_created_is_an_error_not_a_crash()
+    {
+        File.WriteAllText(P("file.txt"), "a file");
+        var run = Graphdsl.Run(Dir, "run", Example("cnn.gdsl"), "--pipeline", "tmm,order,arena,verify,lower", "--artifacts", P("file.txt/x"));
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains($"error GD3022: ", run.StdErr);
+        Assert.Contains("file.txt", run.StdErr);
+        Assert.DoesNotContain("internal error", run.StdErr);
+    }
+
+    [SkippableFact]
+    public void A_header_without_the_model_it_describes_is_refused()
+    {
+        // The header's plan is the optimized (here tiled) model's: the stored .tflite does not match it.
+        var run = Graphdsl.Run(Dir, "optimize", CorpusModels.PathOf("person_detect.tflite"), "--header", "only.h");
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("error GD3026: Output 'only.h': the C header's plan and schedule are those of the optimized model, which only -o writes; add -o OUT.tflite", run.StdErr);
+        Assert.False(File.Exists(P("only.h")));
+    }
+
+    [SkippableFact]
+    public void A_misspelled_builtin_gets_a_suggestion()
+    {
+        File.WriteAllText(P("typo.gdsl"), "graph main(x: f32[1,4]) -> (y) {\n  y: f32[1,4] = CONV2D(x)\n}\n");
+        var run = Graphdsl.Run(Dir, "optimize", "typo.gdsl");
+        Assert.Contains("TFLM has no kernel for CONV2D (did you mean CONV_2D?)", run.StdErr);
+    }
 }

@@ -64,6 +64,36 @@ public sealed class DeclaredShapeTests
         Assert.True(Load("const s: i32[2] = [4, 64]\n  y: f32[4,64] = RESHAPE(x, s)").Succeeded);
     }
 
+    public static TheoryData<string, string> BadOperands => new()
+    {
+        { "y: f32[1,8,8,4] = CONV_2D(x, w) {padding=sme, stride=[1, 1]}", "padding 'sme' is neither same nor valid" },
+        { "y: f32[1,8,8,4] = CONV_2D(x, w) {padding=same, stride=[0, 0]}", "stride 0x0 is not positive" },
+        // 3 filter channels do not divide 4 input channels.
+        { "y: f32[1,8,8,4] = CONV_2D(x, w3) {padding=same, stride=[1, 1]}", "reads 3 channels, which do not divide the input's 4" },
+        { "y: f32[1,8,8,8] = CONCATENATION(x, x) {axis=7}", "axis 7 is outside the inputs' rank 4" },
+        { "y: f32[1,8,8,4] = MAX_POOL_2D(x) {padding=valid, stride=[1, 1], filter=[0, 2]}", "filter 0x2 is not positive" },
+        { "const c: f32[3]\n  y: f32[1,8,8,4] = ADD(x, c)", "do not broadcast" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOperands))]
+    public void Impossible_operands_and_attributes_are_refused_at_the_operator(string body, string reason)
+    {
+        var result = Load("const w: f32[4,3,3,4]\n  const w3: f32[4,3,3,3]\n  " + body);
+        Assert.Null(result.Model);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal("GD1113", d.Id);
+        Assert.Contains(reason, d.Message);
+    }
+
+    [Fact]
+    public void A_graph_written_for_memory_alone_is_not_checked_where_it_says_nothing()
+    {
+        // No weights, strides or axis: nothing to check, nothing refused.
+        Assert.True(Load("y: f32[1,8,8,4] = CONV_2D(x)").Succeeded);
+        Assert.True(Load("y: f32[1,8,8,8] = CONCATENATION(x, x)").Succeeded);
+    }
+
     [Fact]
     public void Imported_models_are_not_held_to_the_graph_language_check()
     {

@@ -70,6 +70,14 @@ public static class OptimizeCommand
             || !StagedOutputs.CheckExtension(request.Header, "the C header", "C", ".h")
             || !StagedOutputs.CheckExtension(request.Report, "the report", "HTML", ".html", ".htm"))
             return 1;
+        // The header's offsets and schedule belong to the optimized (possibly tiled) model: with a
+        // .tflite or .onnx input, deploying the original file with them would be wrong.
+        if (request.Header is not null && request.Output is null && format != ModelSource.Text)
+        {
+            var missing = new DiagnosticBag();
+            missing.Report(OutputFiles.HeaderWithoutModel, null, request.Header, "." + format);
+            return Fail(printer, missing);
+        }
         var label = request.Model is null ? "embedded default model " + DefaultModelName : Path.GetFileName(request.Model);
         var inputs = request.Model is null ? Array.Empty<string>() : [request.Model];
 

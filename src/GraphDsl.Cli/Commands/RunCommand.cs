@@ -42,14 +42,13 @@ public static class RunCommand
             if (parse.GetValue(output) is { } outPath) outputs.Add(outPath, IrPrinter.Print(run.Model));
             if (parse.GetValue(artifactsDir) is { } dir)
             {
-                if (File.Exists(dir))
+                if (CreateFolder(dir) is { } why)
                 {
                     var bag = new DiagnosticBag();
-                    bag.Report(OutputFiles.CannotWrite, null, dir, "--artifacts names a folder, and this is a file");
+                    bag.Report(OutputFiles.CannotWrite, null, dir, why);
                     new DiagnosticPrinter(Console.Error).Print(bag);
                     return 1;
                 }
-                Directory.CreateDirectory(dir);
                 foreach (var (name, bytes) in artifacts.Items)
                     outputs.Add(Path.Combine(dir, Path.GetFileName(name)), bytes);
             }
@@ -61,5 +60,20 @@ public static class RunCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Creates the --artifacts folder (and its parents); the reason it cannot, else null.</summary>
+    private static string? CreateFolder(string dir)
+    {
+        if (File.Exists(dir)) return "--artifacts names a folder, and this is a file";
+        try
+        {
+            Directory.CreateDirectory(dir);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return "the folder cannot be created: " + e.Message;
+        }
     }
 }

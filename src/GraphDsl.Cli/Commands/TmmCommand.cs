@@ -113,7 +113,7 @@ public static class TmmCommand
             : $"peak: {N(table.PeakBytes)} bytes at step {peakRow.Step}, operator {peakRow.Operator} ({peakRow.Type} {peakRow.Name})"));
         if (table.PeakTensors.Count > 0)
             console.MarkupLine(Markup.Escape($"live at the peak: {table.PeakTensors.Count} tensors: {LiveTensor.Describe(table.PeakTensors)}"));
-        console.MarkupLine(Markup.Escape($"largest single-operator footprint: {N(table.LargestOperatorBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first; no order goes below it; `order` proves the minimum peak)"));
+        console.MarkupLine(Markup.Escape($"largest single-operator footprint: {N(table.LargestOperatorBytes)} bytes (largest inputs+outputs of one operator, or the graph inputs alive before the first, each tensor counted separately; no order goes below it unless tensors share bytes (views, in-place operators: see `plan`); `order` proves the minimum peak)"));
         if (table.Tflm is { } tflm) console.MarkupLine(Markup.Escape(TflmLine(tflm)));
     }
 

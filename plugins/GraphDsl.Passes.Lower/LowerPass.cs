@@ -60,7 +60,8 @@ public sealed class LowerPass : IGraphPass
         var name = context.Options.Get<string>("name") is { Length: > 0 } given ? given
             : context.SourcePath is { } path ? Path.GetFileNameWithoutExtension(path)
             : model.Name ?? model.Main.Name;
-        var header = CHeaderEmitter.Emit(plan, name);
+        // TFLM does not load an ONNX model: its header gives the plan's span, not TFLM's arena.
+        var header = CHeaderEmitter.Emit(plan, name, tflmRunsModel: source?.Format != ModelSource.Onnx);
 
         var (artifact, content) = source is not null && Writers.TryGetValue(source.Format, out var writer)
             ? (writer.Artifact, writer.Write(source, plan, context.Diagnostics))

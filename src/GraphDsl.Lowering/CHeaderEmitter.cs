@@ -14,7 +14,9 @@ public static class CHeaderEmitter
 {
     /// <param name="plan">The plan to write.</param>
     /// <param name="modelName">Names the macros (<c>PERSON_DETECT_ARENA_SIZE</c>) and the guard.</param>
-    public static string Emit(LoweringPlan plan, string modelName)
+    /// <param name="tflmRunsModel">False for a model TensorFlow Lite Micro cannot load (ONNX): the
+    /// arena size is then the plan's span, with no TFLM figures.</param>
+    public static string Emit(LoweringPlan plan, string modelName, bool tflmRunsModel = true)
     {
         var prefix = CIdentifier.Upper(modelName, "MODEL");
         var guard = "GRAPHDSL_" + prefix + "_H";
@@ -41,7 +43,7 @@ public static class CHeaderEmitter
             sb.Append(search.ProvenOptimal ? "; proven optimal, minimum peak over all orders " : "; not proven optimal, proven lower bound ")
               .Append(search.ProvenLowerBoundBytes).Append(" B");
         sb.Append("; largest single-operator footprint ").Append(MemoryProfile.LargestOperator(plan.Problem)).Append(" B. */\n");
-        var tflm = ArenaAnnotation.Tflm(graph);
+        var tflm = tflmRunsModel ? ArenaAnnotation.Tflm(graph) : null;
         if (tflm is { ArenaBytes: { } total, PersistentBytes: { } tail })
         {
             // kTensorArenaSize: what TensorFlow Lite Micro itself needs for the written model
@@ -58,7 +60,9 @@ public static class CHeaderEmitter
         }
         else
         {
-            Define(sb, prefix + "_ARENA_SIZE", plan.ArenaBytes, "bytes the offline plan spans (TFLM's figures unknown for this model)");
+            Define(sb, prefix + "_ARENA_SIZE", plan.ArenaBytes, tflmRunsModel
+                ? "bytes the offline plan spans (TFLM's figures unknown for this model)"
+                : "bytes the plan spans (TensorFlow Lite Micro does not load ONNX models)");
         }
         Define(sb, prefix + "_PLAN_SIZE", plan.ArenaBytes, "bytes the offline plan spans (subgraph 0's activations; every offset below is under it)");
         Define(sb, prefix + "_OPERATOR_COUNT", plan.Order.Count, "operators in the schedule");

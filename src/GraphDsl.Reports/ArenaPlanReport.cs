@@ -15,6 +15,7 @@ public sealed record ArenaPlanReport(string Model, ArenaPlanSummary Plan, bool V
 {
     private TflmArenaSummary? Tflm => TflmRunsModel ? Plan.Tflm : null;
 
+    /// <summary>The lines <c>plan</c> prints: arena, peaks, TFLM head and arena, reuse table.</summary>
     public string Text()
     {
         var c = CultureInfo.InvariantCulture;
@@ -43,6 +44,7 @@ public sealed record ArenaPlanReport(string Model, ArenaPlanSummary Plan, bool V
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }
 
+    /// <summary>One indented JSON object with the same figures (snake_case keys, bytes).</summary>
     public string Json()
     {
         var p = Plan;

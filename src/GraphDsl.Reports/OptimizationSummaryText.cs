@@ -73,7 +73,7 @@ public static class OptimizationSummaryText
         if (s.Tflm?.Note is { } note) sb.Append("TFLM: ").Append(note).Append('\n');
         if (s.Tflm?.Estimate is { } estimate) sb.Append("TFLM figures are estimates: ").Append(estimate).Append('\n');
         if (!s.TflmRunsModel)
-            sb.Append("TFLM: no head or kTensorArenaSize figures: TensorFlow Lite Micro does not load ONNX models (convert to .tflite for them)\n");
+            sb.Append("TFLM: no head or arena figures: TensorFlow Lite Micro does not load ONNX models (convert to .tflite for them)\n");
         return sb.ToString();
     }
 

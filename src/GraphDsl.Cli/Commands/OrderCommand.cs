@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using GraphDsl.Analysis;
 using GraphDsl.Analysis.Annotations;
 using GraphDsl.Ir;
@@ -8,6 +6,7 @@ using GraphDsl.Ir.Diagnostics;
 using GraphDsl.Loading;
 using GraphDsl.Passes;
 using GraphDsl.Pipeline;
+using GraphDsl.Reports;
 
 namespace GraphDsl.Cli.Commands;
 
@@ -58,52 +57,8 @@ public static class OrderCommand
             Console.Error.WriteLine($"graphdsl: error: the order pass left no @{WellKnownAnnotations.OrderSearch} annotation");
             return 1;
         }
-        var report = new OrderReport(figures, ExecutionOrder.Current(graph));
-        Console.Out.Write(json ? Json(path, report) : Table(path, report));
+        var report = new OrderSearchReport(Path.GetFileName(path), figures, ExecutionOrder.Current(graph));
+        Console.Out.Write(json ? report.Json() : report.Text());
         return 0;
-    }
-
-    /// <summary>The figures of <c>@order_search(...)</c> and the order of the <c>@order(k)</c> annotations.</summary>
-    private sealed record OrderReport(OrderSearchSummary Figures, int[] Order);
-
-    private static string Table(string path, OrderReport r)
-    {
-        var c = CultureInfo.InvariantCulture;
-        long stored = r.Figures.StoredPeakBytes, peak = r.Figures.PeakBytes, lower = r.Figures.ProvenLowerBoundBytes, saved = stored - peak;
-        var rows = new (string Name, string Value)[]
-        {
-            ("stored peak", stored.ToString("N0", c) + " B"),
-            ("optimized peak", peak.ToString("N0", c) + " B"),
-            ("saved", saved.ToString("N0", c) + " B" + (stored > 0 ? string.Create(c, $" ({100.0 * saved / stored:F1}%)") : "")),
-            // The search's proven minimum over all orders, not tmm's largest single-operator footprint.
-            ("proven minimum", lower.ToString("N0", c) + " B"),
-            ("proven optimal", r.Figures.ProvenOptimal ? "yes" : $"no (gap {(peak - lower).ToString("N0", c)} B)"),
-            ("states", r.Figures.States.ToString("N0", c)),
-            ("time", r.Figures.SearchMs.ToString("N0", c) + " ms"),
-        };
-        var width = rows.Max(row => row.Name.Length);
-        return Path.GetFileName(path) + "\n" + string.Concat(rows.Select(row => "  " + row.Name.PadRight(width) + "  " + row.Value + "\n"));
-    }
-
-    private static string Json(string path, OrderReport r)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
-        {
-            w.WriteStartObject();
-            w.WriteString("model", Path.GetFileName(path));
-            w.WriteNumber("stored_peak_bytes", r.Figures.StoredPeakBytes);
-            w.WriteNumber("peak_bytes", r.Figures.PeakBytes);
-            w.WriteNumber("saved_bytes", r.Figures.StoredPeakBytes - r.Figures.PeakBytes);
-            w.WriteNumber("proven_lower_bound_bytes", r.Figures.ProvenLowerBoundBytes);
-            w.WriteBoolean("proven_optimal", r.Figures.ProvenOptimal);
-            w.WriteNumber("search_ms", (long)r.Figures.SearchMs);
-            w.WriteNumber("states", r.Figures.States);
-            w.WriteStartArray("order");
-            foreach (var op in r.Order) w.WriteNumberValue(op);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 }

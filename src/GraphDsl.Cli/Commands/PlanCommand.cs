@@ -40,8 +40,9 @@ public static class PlanCommand
             var run = new PipelineRunner().Run(loaded.Model!, loaded.Source, pipeline, new ArtifactBuffer());
             if (run is null) return 1;
             if (run.Status == PipelineStatus.Cancelled) return PipelineRunner.ExitCode(run);
-            // A plan the verify pass refused is still shown (verify: FAILED), with exit code 1.
-            if (ArenaAnnotation.Read(run.Model.Main) is not { } plan)
+            // A plan the verify pass refused is still shown (verify: FAILED), with exit code 1; when
+            // the arena pass itself failed, an @arena_plan the input carried is not this run's.
+            if (run.CompletedPasses == 0 || ArenaAnnotation.Read(run.Model.Main) is not { } plan)
             {
                 if (run.Succeeded) Console.Error.WriteLine($"graphdsl: error: the arena pass left no complete @{WellKnownAnnotations.ArenaPlan} annotation");
                 return 1;

@@ -41,15 +41,15 @@ public sealed class TilePass : IGraphPass
         if (context.GetAnalysis<MemoryProblem>(model) is null) return PassResult.Unchanged(model);
         var inOrder = InExecutionOrder(graph);
         var layout = BandLayout.For(model);
+        bool minimizeHead = context.Options.Get<bool>("minimize-head");
         var options = new TilingOptions(context.Options.Get<long>("max-mac-overhead") / 100.0, (int)context.Options.Get<long>("max-regions"),
-            MaxRegionOperators: (int)Math.Min(int.MaxValue, context.Options.Get<long>("max-region-ops") * layout.RegionOperatorFactor), BudgetMilliseconds: context.Options.Get<long>("budget-ms"))
+            MaxRegionOperators: (int)Math.Min(int.MaxValue, context.Options.Get<long>("max-region-ops") * layout.RegionOperatorFactor), BudgetMilliseconds: context.Options.Get<long>("budget-ms"),
+            MinimizeHead: minimizeHead)
         { Layout = layout };
         void Progress(string text) => context.Progress.Report(new PassProgress("tile: " + text));
-        bool minimizeHead = context.Options.Get<bool>("minimize-head");
         // ONNX models do not run on TFLM: their figure is GraphDsl's own arena plan.
         bool onnx = layout != BandLayout.Nhwc;
         var result = onnx ? TilingSearch.Run(inOrder, options, PlannedArena.Of, context.Cancellation, Progress)
-            : minimizeHead ? TilingSearch.Run(inOrder, options, TilingSearch.PredictHead, context.Cancellation, Progress)
             : TilingSearch.Run(inOrder, options, context.Cancellation, Progress);
         // The summary always gives TFLM's whole arena, whichever figure the search minimized.
         if (!onnx && minimizeHead && result.Regions.Count > 0)

@@ -55,15 +55,26 @@ public sealed class TilingOnTflmTests(ITestOutputHelper output)
         Assert.True(slices >= tiled / 2 && concats >= tiled / 2, $"{slices} plans with slice views, {concats} with in-place concat, of {tiled}");
     }
 
+    /// <summary>The default pipeline (tile search without time limit) on TFLM: outputs identical over 8 seeds, TFLM's head and
+    /// kTensorArenaSize (arena_used_bytes) exactly what the arena pass predicted for the written
+    /// model, and both lower than the stored model's and at most a bound: for MobileNetV2 the head
+    /// of the two-region schedule in ../shared/notes/tiling-estimate.md (421,056 B) and less than
+    /// the 856,608 B kTensorArenaSize one region gave; for the others what tiling one region at a
+    /// time measured on TFLM (README, TFLM table at 9a2c052), which choosing regions jointly must
+    /// not make worse.</summary>
     [SkippableTheory]
-    [InlineData("person_detect.tflite")]
-    [InlineData("vww_96_int8.tflite")]
-    public void Default_pipeline_tiles_corpus_models_below_their_stored_head_with_identical_outputs(string file)
+    [InlineData("person_detect.tflite", 38_544, 73_520)]
+    [InlineData("vww_96_int8.tflite", 46_080, 77_104)]
+    [InlineData("pretrainedResnet_quant.tflite", 32_768, 44_128)]
+    [InlineData("mobilenet_v2_quantized_1x3x224x224.tflite", 421_056, 856_608 - 1)]
+    public void Default_pipeline_tiles_corpus_models_below_their_stored_arena_with_identical_outputs(string file, long maxHead, long maxArena)
     {
         var path = CorpusModels.PathOf(file);
         TflmRunner.Binary();
         PipelineHost.RequirePasses("tmm", "order", "tile", "arena", "verify", "lower");
-        var run = PipelineHost.Run(ModelLoader.Load(path).Model!, path);
+        // The default pipeline without the tile search's time budget: what a budget reaches depends
+        // on the machine's load, what the search finds does not.
+        var run = PipelineHost.Run(ModelLoader.Load(path).Model!, path, "tmm,order,tile{budget-ms=0},arena,verify,lower");
         Assert.True(run.Succeeded, run.ToString());
         var tiling = TilingAnnotation.Read(run.Model!.Main);
         Assert.NotNull(tiling);
@@ -72,29 +83,41 @@ public sealed class TilingOnTflmTests(ITestOutputHelper output)
         // What the device needs (kTensorArenaSize = arena_used_bytes()) shrinks too: band operators
         // add op data to the persistent section, which the search counts.
         Assert.True(after.ArenaUsedBytes < before.ArenaUsedBytes, $"TFLM arena_used {before.ArenaUsedBytes} -> {after.ArenaUsedBytes} B");
+        var predicted = ArenaAnnotation.Tflm(run.Model.Main);
+        Assert.NotNull(predicted);
+        Assert.Equal(predicted.HeadBytes, after.HeadBytes);
+        Assert.Equal(predicted.ArenaBytes, after.ArenaUsedBytes);
         // The search predicts with a greedy placement; the arena pass's own strategy may place
         // tighter, never looser (it keeps the smaller arena).
-        Assert.True(after.ArenaUsedBytes <= tiling.ArenaAfterBytes, $"TFLM arena_used {after.ArenaUsedBytes} B above the predicted {tiling.ArenaAfterBytes} B");
+        Assert.True(after.ArenaUsedBytes <= tiling.ArenaAfterBytes, $"TFLM arena_used {after.ArenaUsedBytes} B above the search's {tiling.ArenaAfterBytes} B");
         Assert.InRange(tiling.MacOverhead, 0, tiling.MaxMacOverhead);
-        output.WriteLine($"{file}: TFLM head {before.HeadBytes} -> {after.HeadBytes} B, arena_used {before.ArenaUsedBytes} -> {after.ArenaUsedBytes} B, MACs +{100 * tiling.MacOverhead:F1}%, {tiling.Regions.Count} region(s)");
+        output.WriteLine($"{file}: TFLM head {before.HeadBytes} -> {after.HeadBytes} B, arena_used {before.ArenaUsedBytes} -> {after.ArenaUsedBytes} B, MACs +{100 * tiling.MacOverhead:F1}%, " +
+            $"regions {string.Join(", ", tiling.Regions.Select(r => $"{r.Operators} ops in {r.Bands} bands"))}");
+        Assert.True(after.HeadBytes <= maxHead, $"TFLM head {after.HeadBytes} B, at most {maxHead} B expected");
+        Assert.True(after.ArenaUsedBytes <= maxArena, $"TFLM arena_used {after.ArenaUsedBytes} B, at most {maxArena} B expected");
     }
 
     /// <summary>Issue #16's head targets (the notes' figures are heads): with
-    /// <c>tile{minimize-head=true}</c> person_detect's head reaches 36,864 B and vww_96_int8's goes
-    /// below 55,296 B on TFLM, outputs identical. (The default minimizes kTensorArenaSize instead.)</summary>
+    /// <c>tile{minimize-head=true}</c> person_detect's head reaches 36,864 B, vww_96_int8's goes
+    /// below 55,296 B and MobileNetV2's below the notes' two-region 421,056 B on TFLM, outputs
+    /// identical and the head as predicted. (The default minimizes kTensorArenaSize instead.)</summary>
     [SkippableTheory]
     [InlineData("person_detect.tflite", 36_864)]
     [InlineData("vww_96_int8.tflite", 55_296 - 1)]
+    [InlineData("mobilenet_v2_quantized_1x3x224x224.tflite", 421_056)]
     public void Minimizing_the_head_reaches_the_issues_head_targets(string file, long target)
     {
         var path = CorpusModels.PathOf(file);
         TflmRunner.Binary();
         PipelineHost.RequirePasses("tmm", "order", "tile", "arena", "verify", "lower");
-        var run = PipelineHost.Run(ModelLoader.Load(path).Model!, path, "tmm,order,tile{minimize-head=true},arena,verify,lower");
+        var run = PipelineHost.Run(ModelLoader.Load(path).Model!, path, "tmm,order,tile{minimize-head=true,budget-ms=0},arena,verify,lower");
         Assert.True(run.Succeeded, run.ToString());
         var (before, after) = OnTflm(path, run.Artifacts["model.tflite"]);
+        Assert.Equal(ArenaAnnotation.Tflm(run.Model!.Main)?.HeadBytes, after.HeadBytes);
+        var tiling = TilingAnnotation.Read(run.Model.Main)!;
+        output.WriteLine($"{file}: TFLM head {before.HeadBytes} -> {after.HeadBytes} B (arena_used {before.ArenaUsedBytes} -> {after.ArenaUsedBytes} B), MACs +{100 * tiling.MacOverhead:F1}%, " +
+            $"regions {string.Join(", ", tiling.Regions.Select(r => $"{r.Operators} ops in {r.Bands} bands"))}");
         Assert.True(after.HeadBytes <= target, $"TFLM head {before.HeadBytes} -> {after.HeadBytes} B, target {target} B");
-        output.WriteLine($"{file}: TFLM head {before.HeadBytes} -> {after.HeadBytes} B (arena_used {before.ArenaUsedBytes} -> {after.ArenaUsedBytes} B)");
     }
 
     /// <summary>The original model and <paramref name="written"/> (its optimized bytes) on TFLM: both

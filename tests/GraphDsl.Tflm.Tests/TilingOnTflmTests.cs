@@ -85,8 +85,8 @@ public sealed class TilingOnTflmTests(ITestOutputHelper output)
         Assert.True(after.ArenaUsedBytes < before.ArenaUsedBytes, $"TFLM arena_used {before.ArenaUsedBytes} -> {after.ArenaUsedBytes} B");
         var predicted = ArenaAnnotation.Tflm(run.Model.Main);
         Assert.NotNull(predicted);
-        Assert.Equal(predicted.HeadBytes, after.HeadBytes);
-        Assert.Equal(predicted.ArenaBytes, after.ArenaUsedBytes);
+        Assert.Equal(predicted.Written.HeadBytes, after.HeadBytes);
+        Assert.Equal(predicted.Written.ArenaBytes, after.ArenaUsedBytes);
         // The search predicts with a greedy placement; the arena pass's own strategy may place
         // tighter, never looser (it keeps the smaller arena).
         Assert.True(after.ArenaUsedBytes <= tiling.ArenaAfterBytes, $"TFLM arena_used {after.ArenaUsedBytes} B above the search's {tiling.ArenaAfterBytes} B");
@@ -113,7 +113,7 @@ public sealed class TilingOnTflmTests(ITestOutputHelper output)
         var run = PipelineHost.Run(ModelLoader.Load(path).Model!, path, "tmm,order,tile{minimize-head=true,budget-ms=0},arena,verify,lower");
         Assert.True(run.Succeeded, run.ToString());
         var (before, after) = OnTflm(path, run.Artifacts["model.tflite"]);
-        Assert.Equal(ArenaAnnotation.Tflm(run.Model!.Main)?.HeadBytes, after.HeadBytes);
+        Assert.Equal(ArenaAnnotation.Tflm(run.Model!.Main)?.Written.HeadBytes, after.HeadBytes);
         var tiling = TilingAnnotation.Read(run.Model.Main)!;
         output.WriteLine($"{file}: TFLM head {before.HeadBytes} -> {after.HeadBytes} B (arena_used {before.ArenaUsedBytes} -> {after.ArenaUsedBytes} B), MACs +{100 * tiling.MacOverhead:F1}%, " +
             $"regions {string.Join(", ", tiling.Regions.Select(r => $"{r.Operators} ops in {r.Bands} bands"))}");

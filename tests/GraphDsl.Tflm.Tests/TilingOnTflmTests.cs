@@ -61,9 +61,10 @@ public sealed class TilingOnTflmTests(ITestOutputHelper output)
     /// of the two-region schedule in ../shared/notes/tiling-estimate.md (421,056 B) and less than
     /// the 856,608 B kTensorArenaSize one region gave; for the others what tiling one region at a
     /// time measured on TFLM (README, TFLM table at 9a2c052), which choosing regions jointly must
-    /// not make worse.</summary>
+    /// not make worse; for person_detect the issue's head target (36,864 B, issue 16), which the
+    /// tiled graph's re-ordering reaches by default, and the 73,520 B kTensorArenaSize without it.</summary>
     [SkippableTheory]
-    [InlineData("person_detect.tflite", 38_544, 73_520)]
+    [InlineData("person_detect.tflite", 36_864, 73_520 - 1)]
     [InlineData("vww_96_int8.tflite", 46_080, 77_104)]
     [InlineData("pretrainedResnet_quant.tflite", 32_768, 44_128)]
     [InlineData("mobilenet_v2_quantized_1x3x224x224.tflite", 421_056, 856_608 - 1)]

@@ -98,12 +98,17 @@ public static class RowBandTiler
             var xRows = need[region.Input];
             held[region.Input] = xRows.Count == Rows(x) ? region.Input : Slice(region.Input, xRows.First, xRows, B(region.Input), Tag(region.Input));
 
-            // The name of a tensor holding exactly rows `r` of `t` (a SLICE of its band when the band holds more).
+            // The name of a tensor holding exactly rows `r` of `t` (a SLICE of its band when the band
+            // holds more), made once: branches that read the same rows of one tensor (an Inception
+            // block's 1x1 convolutions) share it.
+            var slices = new Dictionary<(string, RowRange), string>();
             string RowsOf(string t, RowRange r, string forOutput)
             {
                 var have = need[t];
                 if (have == r) return held[t];
-                return Slice(held[t], r.First - have.First, r, $"{B(t)}/rows{r.First}_{r.End}", Tag(forOutput));
+                if (!slices.TryGetValue((t, r), out var name))
+                    slices[(t, r)] = name = Slice(held[t], r.First - have.First, r, $"{B(t)}/rows{r.First}_{r.End}", Tag(forOutput));
+                return name;
             }
 
             for (int i = 0; i < region.Operators.Count; i++)

@@ -25,7 +25,7 @@ public sealed record ArenaPlanReport(string Model, ArenaPlanSummary Plan, bool V
         {
             $"{Model}: arena {N(p.ArenaBytes)} B ({p.Strategy}{(p.ProvenMinimal ? ", proven minimal for this order" : "")}), align {p.Alignment}",
             $"  liveness peak {N(p.PeakBytes)} B, in-place-adjusted peak {N(p.AdjustedPeakBytes)} B, fragmentation {ArenaPlanSummary.FragmentationOf(p.ArenaBytes, p.AdjustedPeakBytes).ToString("P1", c)}",
-            $"  TFLite Micro greedy arena {N(p.TflmGreedyArenaBytes)} B (tensors alone); verify: {(Verified ? "ok" : "FAILED")}",
+            $"  TFLite Micro's own plan of the input {N(p.TflmGreedyArenaBytes)} B (tensors alone; greedy, or the offline plan the file carries); verify: {(Verified ? "ok" : "FAILED")}",
             Tflm is { } tflm
                 ? $"  TFLite Micro head (planned section): {N(tflm.StoredHeadBytes)} B with its own plan, {N(tflm.Written.HeadBytes)} B with this plan (offline plan: {tflm.OfflinePlan})"
                 : TflmRunsModel ? "  TFLite Micro head: not predicted for this model"

@@ -49,6 +49,11 @@ public static class IrVerifier
 
     public static IReadOnlyList<Diagnostic> Verify(Graph graph) => Verify(Model.Of(graph));
 
+    /// <summary>Where operator <paramref name="op"/> of <paramref name="graph"/> is: its source
+    /// span, or (built in code) the graph and operator index in the model at <paramref name="path"/>.</summary>
+    internal static Location LocationOf(Graph graph, int op, string path) =>
+        graph.Operators[op].Origin.Location ?? new ModelLocation(path, $"graph '{graph.Name}'/op{op} {graph.Operators[op].OpType}");
+
     private sealed class GraphChecks(Graph graph, string path, List<Diagnostic> diagnostics)
     {
         private readonly Dictionary<string, int> _tensorIndex = new(StringComparer.Ordinal);
@@ -208,8 +213,7 @@ public static class IrVerifier
 
         private Location GraphLocation() => graph.Origin.Location ?? new ModelLocation(path, $"graph '{graph.Name}'");
 
-        private Location OperatorLocation(int op) =>
-            graph.Operators[op].Origin.Location ?? new ModelLocation(path, $"graph '{graph.Name}'/op{op} {graph.Operators[op].OpType}");
+        private Location OperatorLocation(int op) => LocationOf(graph, op, path);
 
         private Location TensorLocation(Tensor t, int index) =>
             t.Origin.Location ?? new ModelLocation(path, $"graph '{graph.Name}'/tensor{index} '{t.Name}'");

@@ -35,7 +35,7 @@ public static class TfliteShapeRules
                 var op = graph.Operators[i];
                 if (op.Outputs.Count == 0 || op.Outputs[0] is not { } outName || graph.FindTensor(outName) is not { } output
                     || !output.Type.Shape.IsFullyKnown) continue;
-                var location = op.Origin.Location ?? new ModelLocation(path, $"graph '{graph.Name}'/op{i} {op.OpType}");
+                var location = IrVerifier.LocationOf(graph, i, path);
                 if (op.OpType is "RESHAPE" or "SQUEEZE" or "EXPAND_DIMS")
                 {
                     if (op.Inputs.Count > 0 && op.Inputs[0] is { } inName && graph.FindTensor(inName)?.Type.Shape is { IsFullyKnown: true } input

@@ -179,6 +179,23 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
         return read.Model!;
     }
 
+    /// <summary>Runs the model at <paramref name="path"/> untiled (<c>tmm,order,arena,verify</c>)
+    /// and through <paramref name="tiledPipeline"/>; asserts both succeed, that the tiled plan is no
+    /// larger, and that ONNX Runtime computes the same outputs from <paramref name="original"/> and
+    /// the lowered model. Returns both arenas, the worst difference and the tiling.</summary>
+    private static (long Before, long After, double Worst, TilingSummary? Tiling) TiledNoLargerWithSameOutputs(string path, byte[] original,
+        string tiledPipeline, int inputs, int seed, double absolute, double relative)
+    {
+        var model = Load(path);
+        var untiled = PipelineHost.Run(model, path, "tmm,order,arena,verify");
+        var tiled = PipelineHost.Run(model, path, tiledPipeline);
+        Assert.True(untiled.Succeeded && tiled.Succeeded, untiled + "\n" + tiled);
+        long before = PlannedArena(untiled.Model!), after = PlannedArena(tiled.Model!);
+        Assert.True(after <= before, $"tiled arena {after:N0} B above the untiled {before:N0} B");
+        double worst = OnnxRuntimeCheck.AssertSameOutputs(original, tiled.Artifacts["model.onnx"], inputs, seed, absolute, relative);
+        return (before, after, worst, TilingAnnotation.Read(tiled.Model!.Main));
+    }
+
     private static long PlannedArena(Model model)
     {
         var plan = LoweringPlan.TryRead(model.Main, null, new DiagnosticBag());
@@ -254,14 +271,9 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         PipelineHost.RequirePasses("tmm", "order", "tile", "arena", "verify", "lower");
         var randomPath = Write(Path.GetFileNameWithoutExtension(file) + "_random_weights.onnx", WithRandomWeights(File.ReadAllBytes(CorpusModels.PathOf(file)), 7));
-        var model = Load(randomPath);
-        var untiled = PipelineHost.Run(model, randomPath, "tmm,order,arena,verify");
-        var run = PipelineHost.Run(model, randomPath, "tmm,order,tile{budget-ms=10000},arena,verify,lower");
-        Assert.True(untiled.Succeeded && run.Succeeded, untiled + "\n" + run);
-        long before = PlannedArena(untiled.Model!), after = PlannedArena(run.Model!);
-        Assert.True(after <= before, $"arena {before:N0} -> {after:N0} B");
-        double worst = OnnxRuntimeCheck.AssertSameOutputs(File.ReadAllBytes(randomPath), run.Artifacts["model.onnx"], inputs: 4, seed: 7, absolute: 1e-3, relative: 1e-3);
-        output.WriteLine($"{file}: arena {before:N0} -> {after:N0} B, {TilingAnnotation.Read(run.Model!.Main)?.Regions.Count ?? 0} region(s), max |difference| {worst:G3}");
+        var (before, after, worst, tiling) = TiledNoLargerWithSameOutputs(randomPath, File.ReadAllBytes(randomPath),
+            "tmm,order,tile{budget-ms=10000},arena,verify,lower", inputs: 4, seed: 7, absolute: 1e-3, relative: 1e-3);
+        output.WriteLine($"{file}: arena {before:N0} -> {after:N0} B, {tiling?.Regions.Count ?? 0} region(s), max |difference| {worst:G3}");
     }
 
     [SkippableFact]
@@ -437,14 +449,7 @@ public sealed class OnnxTilingTests(Xunit.Abstractions.ITestOutputHelper output)
         var chain = new Chain(random, 13);
         var bytes = chain.Build(random.Next(2, 9), random.Next(16, 41), random.Next(4, 13), random.Next(3, 8));
         var path = Write($"search{seed}.onnx", bytes);
-        var model = Load(path);
-        var untiled = PipelineHost.Run(model, path, "tmm,order,arena,verify");
-        var tiled = PipelineHost.Run(model, path, "tmm,order,tile,arena,verify,lower");
-        Assert.True(untiled.Succeeded && tiled.Succeeded, untiled + "\n" + tiled);
-        long before = PlannedArena(untiled.Model!), after = PlannedArena(tiled.Model!);
-        Assert.True(after <= before, $"tiled arena {after} B above the untiled {before} B");
-        double worst = OnnxRuntimeCheck.AssertSameOutputs(bytes, tiled.Artifacts["model.onnx"], inputs: 3, seed: seed, Absolute, Relative);
-        var tiling = TilingAnnotation.Read(tiled.Model!.Main);
+        var (before, after, worst, tiling) = TiledNoLargerWithSameOutputs(path, bytes, "tmm,order,tile,arena,verify,lower", inputs: 3, seed: seed, Absolute, Relative);
         output.WriteLine($"{string.Join(",", chain.Kinds)}: arena {before} -> {after} B, {tiling?.Regions.Count ?? 0} region(s) {string.Join(" ", tiling?.Regions.Select(r => r.Bands + " bands") ?? [])}, max |diff| {worst:G3}");
         if (tiling is not null) Assert.Equal(TilingSummary.GraphDslArena, tiling.Objective);
     }
